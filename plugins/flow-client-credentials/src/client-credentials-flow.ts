@@ -1,0 +1,30 @@
+import type {ClientCredential, Flow, FlowContext, TokenResult} from 'entratool'
+
+import {appScope} from './app-scopes.js'
+
+/** OAuth 2.0 client credentials: the app signs in as itself with a secret or a signed assertion. */
+const clientCredentialsFlow: Flow = {
+  async acquire(ctx: FlowContext): Promise<TokenResult> {
+    const {scope, problem} = appScope(ctx.settings.scopes)
+    if (problem) throw ctx.errors.create('usage', problem, {next: `pass --scope <resource>/.default, e.g. --scope ${ctx.settings.scopes[0]?.replace(/\/[^/]*$/, '') || 'https://graph.microsoft.com'}/.default`})
+    const credential = await pickCredential(ctx)
+    const app = await ctx.msal.confidentialClient(credential)
+    ctx.ui.status('Requesting an application token...')
+    // The core calls a flow only when no cached token is good enough, so MSAL's cache is skipped.
+    const result = await app.acquireTokenByClientCredential({claims: ctx.settings.claims, scopes: [scope!], skipCache: true})
+    if (!result) throw ctx.errors.create('auth', 'the authority returned no token')
+    ctx.ui.success('Token acquired')
+    return ctx.msal.toResult(result, 'application')
+  },
+}
+
+async function pickCredential(ctx: FlowContext): Promise<ClientCredential> {
+  const secret = await ctx.secrets.clientSecret()
+  if (secret) return {kind: 'secret', secret}
+  const {profile} = ctx.settings
+  throw ctx.errors.create('config', `profile '${profile}' has no client credential: no stored client secret, and neither ENTRATOOL_CLIENT_SECRET nor AZURE_CLIENT_SECRET is set`, {
+    next: `store a secret with \`printf %s "$SECRET" | entratool edit-profile --name ${profile} --client-secret-stdin\`, or use a certificate (--certificate) or a federated token file (--federated-token-file)`,
+  })
+}
+
+export default clientCredentialsFlow

@@ -1,0 +1,81 @@
+import type {DeviceCodeRequest} from '@azure/msal-node'
+import type {Flow, FlowContext, TokenResult} from 'entratool'
+
+import {deviceCodeError} from './device-code-errors.js'
+
+type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0]
+
+/**
+ * The device authorization grant through MSAL, which polls at the server's `interval` until
+ * `expires_in`. MSAL sleeps a whole interval between polls and only then looks at `cancel`, so
+ * Ctrl+C and --timeout are raced against the polling instead of waiting for it.
+ */
+const deviceCodeFlow: Flow = {
+  async acquire(ctx: FlowContext): Promise<TokenResult> {
+    const {errors, settings} = ctx
+    const interrupted = () => errors.create('interrupted', 'Sign-in was interrupted.')
+    if (ctx.signal.aborted) throw interrupted()
+    const app = await ctx.msal.publicClient()
+    const request: DeviceCodeRequest = {
+      claims: settings.claims,
+      deviceCodeCallback(response) {
+        // Ctrl+C during the device code request: MSAL stops before its first poll; print nothing.
+        if (!request.cancel) showCode(ctx, response)
+      },
+      scopes: settings.scopes,
+    }
+
+    const stopWaiting = new AbortController()
+    const ended = waitForEnd(ctx, stopWaiting.signal).then((reason) => {
+      request.cancel = true
+      throw reason === 'aborted'
+        ? interrupted()
+        : errors.create('interaction', 'Timeout waiting for the device code sign-in', {
+            next: 'Run the command again and enter the code sooner, or allow more time with --timeout.',
+          })
+    })
+
+    try {
+      const result = await Promise.race([app.acquireTokenByDeviceCode(request), ended])
+      if (!result) throw errors.create('auth', 'The device code sign-in returned no token.')
+      ctx.ui.success('Authentication successful!')
+      return ctx.msal.toResult(result, 'delegated')
+    } catch (error) {
+      throw deviceCodeError(error, errors, settings.profile) ?? error
+    } finally {
+      stopWaiting.abort()
+    }
+  },
+}
+
+export default deviceCodeFlow
+
+function showCode(ctx: FlowContext, response: DeviceCodeResponse): void {
+  // MSAL does not check the device code endpoint's answer: an error there arrives as empty fields.
+  if (!response.userCode || !response.verificationUri) {
+    throw ctx.errors.create('auth', 'The authority did not return a device code.', {
+      next: 'Check the tenant and client id, and that the app registration allows public client flows.',
+    })
+  }
+
+  ctx.ui.instruct('To sign in, use a web browser to open:')
+  ctx.ui.instruct(`  ${response.verificationUri}`)
+  ctx.ui.instruct(`And enter code: ${response.userCode}`)
+}
+
+/** Resolves when Ctrl+C arrives or --timeout passes; never if `stop` fires first. */
+function waitForEnd(ctx: FlowContext, stop: AbortSignal): Promise<'aborted' | 'timeout'> {
+  return new Promise((resolve) => {
+    const {signal} = ctx
+    const onAbort = () => resolve('aborted')
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, {once: true})
+    stop.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), {once: true})
+    if (ctx.settings.timeoutMs > 0) {
+      ctx.clock.sleep(ctx.settings.timeoutMs, stop).then(
+        () => resolve('timeout'),
+        () => {},
+      )
+    }
+  })
+}

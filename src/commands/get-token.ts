@@ -1,0 +1,65 @@
+import {Flags} from '@oclif/core'
+
+import {TokenService} from '../flows/token-service.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {durationFlag, portFlag, portRangeFlag, profileFlag} from '../lib/flags.js'
+import {localTime, renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
+import {decodeClaims} from '../settings/resolve.js'
+
+export default class GetToken extends BaseCommand {
+  static description = `Prints an access token for a profile: a cached one when it is still valid for --min-validity, else a refreshed one, else it runs the profile's flow.
+
+stdout carries only the token (or the --output document); every status line goes to stderr, so TOKEN=$(entratool get-token) works.`
+
+  static examples = [
+    {command: '<%= config.bin %> get-token --flow interactive', description: 'Sign in with the browser (default profile)'},
+    {command: '<%= config.bin %> get-token --flow interactive --profile myapp', description: 'Use a named profile'},
+    {command: 'TOKEN=$(<%= config.bin %> get-token -p ci -o json | jq -r .access_token)', description: 'In a script'},
+    {command: '<%= config.bin %> get-token -p work --scope https://graph.microsoft.com/User.Read', description: 'Override the scopes'},
+    {command: 'eval "$(<%= config.bin %> get-token -p ci -o env)"', description: 'Export ENTRA_ACCESS_TOKEN'},
+  ]
+
+  static flags = {
+    authority: Flags.string({description: 'Authority for one-off use: public, usgov, china, a host or a full authority URL.', helpGroup: 'ONE-OFF'}),
+    browser: Flags.boolean({allowNo: true, default: true, description: 'Open the browser (interactive flow); --no-browser only prints the URL.'}),
+    claims: Flags.string({description: 'Claims challenge from a resource (JSON or base64), for MFA step-up or CAE.'}),
+    'client-id': Flags.string({description: 'Client id for one-off use without a profile.', helpGroup: 'ONE-OFF'}),
+    flow: Flags.string({char: 'f', description: 'Flow to run: interactive, device-code, client-credentials, or one a plugin adds (see `entratool flows`).', helpValue: '<flow>'}),
+    force: Flags.boolean({description: 'Ignore cached tokens and run the flow again (a new sign-in for delegated flows).'}),
+    'min-validity': durationFlag({description: 'A cached token must stay valid at least this long.', default: 5 * 60_000, defaultHelp: async () => '5m'}),
+    output: Flags.string({char: 'o', default: 'token', description: 'What to print on stdout.', options: [...TOKEN_FORMATS]}),
+    port: portFlag({description: 'Loopback port for the interactive flow callback.', exclusive: ['port-range']}),
+    'port-range': portRangeFlag({description: 'Use the first free loopback port in this range, e.g. 8000-8100.'}),
+    profile: profileFlag,
+    scope: Flags.string({char: 's', description: 'Scope(s) to request; repeatable, space- or comma-separated.', multiple: true}),
+    'show-url': Flags.boolean({description: 'Always print the sign-in URL (interactive flow).'}),
+    silent: Flags.boolean({char: 'q', description: 'No status lines on stderr (errors and sign-in instructions still show).'}),
+    tenant: Flags.string({description: 'Tenant for one-off use without a profile.', helpGroup: 'ONE-OFF'}),
+    timeout: durationFlag({description: 'How long to wait for sign-in.', default: 120_000, defaultHelp: async () => '120s'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(GetToken)
+    const ui = this.configureUi({silent: flags.silent})
+    const service = new TokenService({config: this.config, env: process.env, signal: this.abort.signal, ui})
+    const outcome = await service.getToken({
+      authority: flags.authority,
+      claims: flags.claims === undefined ? undefined : decodeClaims(flags.claims),
+      clientId: flags['client-id'],
+      flow: flags.flow,
+      force: flags.force,
+      minValidityMs: flags['min-validity'],
+      noBrowser: !flags.browser,
+      port: flags.port,
+      portRange: flags['port-range'],
+      profile: flags.profile,
+      scope: flags.scope,
+      showUrl: flags['show-url'],
+      tenant: flags.tenant,
+      timeoutMs: flags.timeout,
+    })
+    ui.status(`Token expires: ${localTime(outcome.token.expiresOn)}`)
+    if (!outcome.fromCache) ui.status(`Token saved to profile '${outcome.profile}'`)
+    process.stdout.write(await renderToken(outcome, flags.output as (typeof TOKEN_FORMATS)[number], process.env))
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The flow contract: the one interface every flow plugin implements.
+ *
+ * A flow plugin registers through the oclif hook event `entratool:flows` and returns
+ * `FlowDescriptor[]`. Plugins import only *types* from here: a plugin installed later with
+ * `entratool plugins install` cannot resolve the core's node_modules, so everything it needs at
+ * run time (MSAL, the UI, storage, typed errors) arrives through the `FlowContext`.
+ *
+ * Compatibility promise: `FLOW_CONTRACT_VERSION` changes only when a descriptor or context
+ * member is removed or changes meaning. Additions keep the version. The core refuses (and reports
+ * in `entratool flows`) a descriptor whose `contractVersion` differs.
+ */
+import type {ConfidentialClientApplication, CryptoProvider, PublicClientApplication} from '@azure/msal-node'
+
+export const FLOW_CONTRACT_VERSION = 1
+
+/** The name of the oclif hook event flow plugins register under. */
+export const FLOWS_HOOK = 'entratool:flows'
+
+/** Delegated flows sign a person in (and get refresh tokens); application flows act as the app. */
+export type FlowKind = 'application' | 'delegated'
+
+export interface FlowDescriptor {
+  /** Must equal the core's FLOW_CONTRACT_VERSION (write the number, do not import it). */
+  contractVersion: number
+  /** kebab-case id used with `--flow`, e.g. `device-code`. */
+  id: string
+  /** Other accepted names, e.g. the original tool's `DeviceCode`. */
+  aliases?: string[]
+  kind: FlowKind
+  summary: string
+  /** What a profile needs for this flow, in words (shown by `entratool flows`). */
+  needs: string[]
+  /** Imports the flow's code; called only when this flow is chosen. */
+  load(): Promise<Flow>
+}
+
+export interface Flow {
+  acquire(ctx: FlowContext): Promise<TokenResult>
+}
+
+/** What the `entratool:flows` hook receives. */
+export interface FlowsHookOptions {
+  contractVersion: number
+}
+
+export interface AccountInfo {
+  username: string
+  homeAccountId: string
+}
+
+export interface TokenResult {
+  accessToken: string
+  expiresOn: Date
+  scopes: string[]
+  tenantId: string
+  /** The signed-in person for delegated flows; null for application flows. */
+  account: AccountInfo | null
+}
+
+/** Everything resolved from flags > environment > profile > defaults, once, by the core. */
+export interface FlowSettings {
+  profile: string
+  tenantId: string
+  clientId: string
+  /** Full authority URL, e.g. https://login.microsoftonline.com/<tenant>. */
+  authority: string
+  scopes: string[]
+  /** Interactive flow: a fixed port, or a range to pick the first free port from. */
+  port?: number
+  portRange?: [number, number]
+  timeoutMs: number
+  /** Claims challenge as a JSON string (already decoded from base64 when given so). */
+  claims?: string
+  showUrl: boolean
+  openBrowser: boolean
+  /** Username of the account last signed in with this profile (a hint, never a secret). */
+  loginHint?: string
+  certificatePath?: string
+  privateKeyPath?: string
+  federatedTokenFile?: string
+  sendX5c: boolean
+}
+
+/** How a confidential client proves itself; secrets are read by the core, never from argv. */
+export type ClientCredential =
+  | {kind: 'assertion'; getAssertion: (tokenEndpoint: string) => Promise<string>}
+  | {kind: 'secret'; secret: string}
+
+export interface MsalFactory {
+  /** A public client for the resolved authority, trust, proxy and the profile's token cache. */
+  publicClient(): Promise<PublicClientApplication>
+  confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication>
+  /** MSAL's CryptoProvider, for PKCE codes and random state. */
+  crypto(): Promise<CryptoProvider>
+  /** Turns an MSAL AuthenticationResult into the contract's TokenResult. */
+  toResult(result: MsalAuthenticationResult, kind: FlowKind): TokenResult
+}
+
+/** The fields of MSAL's AuthenticationResult the core reads. */
+export interface MsalAuthenticationResult {
+  accessToken: string
+  expiresOn: Date | null
+  scopes: string[]
+  tenantId: string
+  account: null | {homeAccountId: string; username: string}
+}
+
+/** Status output on stderr. stdout belongs to the payload alone. */
+export interface FlowUi {
+  /** A status line ("Opening browser for authentication..."); dropped by --silent. */
+  status(line: string): void
+  /** "✓ …" */
+  success(line: string): void
+  /** "⏳ …" */
+  waiting(line: string): void
+  warn(line: string): void
+  /** Instructions the person must see even with --silent (device code, a URL to open). */
+  instruct(line: string): void
+  debug(line: string): void
+}
+
+export interface Clock {
+  now(): number
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export interface SecretReader {
+  /** The profile's client secret from secure storage or the environment, if any. */
+  clientSecret(): Promise<string | undefined>
+  /** The password of the profile's PFX certificate, if any. */
+  certificatePassword(): Promise<string | undefined>
+}
+
+/** Error kinds map one-to-one to the exit-code table (see README). */
+export type ErrorKind = 'auth' | 'config' | 'interaction' | 'interrupted' | 'network' | 'storage' | 'usage'
+
+export interface ErrorDetails {
+  /** What the person should do next, e.g. a command to run. */
+  next?: string
+  /** Entra error code such as AADSTS7000215. */
+  code?: string
+  correlationId?: string
+  cause?: unknown
+}
+
+export interface FlowErrors {
+  create(kind: ErrorKind, message: string, details?: ErrorDetails): Error
+}
+
+export interface FlowContext {
+  settings: FlowSettings
+  msal: MsalFactory
+  ui: FlowUi
+  clock: Clock
+  /** Aborted on Ctrl+C or when the core gives up; flows must stop waiting and clean up. */
+  signal: AbortSignal
+  secrets: SecretReader
+  errors: FlowErrors
+  env: NodeJS.ProcessEnv
+  /** Runs another installed flow with the same settings (the interactive flow's headless fallback). */
+  runFlow(id: string): Promise<TokenResult>
+}

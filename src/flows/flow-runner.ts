@@ -1,0 +1,85 @@
+import {setTimeout as delay} from 'node:timers/promises'
+
+import {EntraToolError} from '../errors.js'
+import {MsalClients} from '../msal/factory.js'
+import type {NetworkClient} from '../msal/network-client.js'
+import type {ResolvedSettings} from '../settings/resolve.js'
+import {secretKey, type Storage} from '../storage/storage.js'
+import type {Clock, FlowContext, TokenResult} from './contract.js'
+import {discoverFlows, type FlowCatalog, type FlowEntry, findFlow} from './registry.js'
+import type {ServiceDeps} from './token-service.js'
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => delay(ms, undefined, {signal}),
+}
+
+const SIGN_IN_AGAIN = new Set(['interaction_required', 'invalid_grant', 'login_required', 'consent_required'])
+
+/** Builds the FlowContext and runs flows: the only code that loads MSAL and flow plugins. */
+export class FlowRunner {
+  readonly msal: MsalClients
+  private catalog?: FlowCatalog
+
+  constructor(private readonly deps: ServiceDeps & {settings: ResolvedSettings; storage: Storage}) {
+    this.msal = new MsalClients(deps.settings, deps.storage, deps.ui, deps.env)
+  }
+
+  get network(): NetworkClient {
+    return this.msal.network
+  }
+
+  context(): FlowContext {
+    const {env, settings, signal, storage, ui} = this.deps
+    return {
+      clock: systemClock,
+      env,
+      errors: {create: (kind, message, details) => new EntraToolError(kind, message, details)},
+      msal: this.msal,
+      runFlow: async (id) => this.run(await this.find(id)),
+      secrets: {
+        certificatePassword: async () => env.ENTRATOOL_CERTIFICATE_PASSWORD || (await storage.secrets.get(secretKey(settings.profile, 'certificate-password'))),
+        clientSecret: async () => env.ENTRATOOL_CLIENT_SECRET || env.AZURE_CLIENT_SECRET || (await storage.secrets.get(secretKey(settings.profile, 'client-secret'))),
+      },
+      settings,
+      signal,
+      ui,
+    }
+  }
+
+  async find(name: string): Promise<FlowEntry> {
+    this.catalog ??= await discoverFlows(this.deps.config)
+    for (const problem of this.catalog.problems) this.deps.ui.debug(`flow plugin ${problem.plugin}: ${problem.problem}`)
+    return findFlow(this.catalog, name)
+  }
+
+  async run(entry: FlowEntry): Promise<TokenResult> {
+    this.deps.ui.debug(`running flow '${entry.id}' from ${entry.plugin}`)
+    const flow = await entry.load()
+    return flow.acquire(this.context())
+  }
+
+  /**
+   * Refreshes a delegated token with the refresh token in MSAL's cache. Undefined when the cache
+   * holds no account for this profile (the flow must run). A refused refresh removes the account,
+   * so the sign-in command named in the error starts clean.
+   */
+  async silent(entry: FlowEntry, forceRefresh: boolean): Promise<TokenResult | undefined> {
+    const {settings, ui} = this.deps
+    const app = await this.msal.publicClient()
+    const cache = app.getTokenCache()
+    const accounts = await cache.getAllAccounts()
+    const account = accounts.find((a) => a.homeAccountId === settings.homeAccountId) ?? accounts.find((a) => a.username === settings.loginHint)
+    if (!account) return undefined
+    ui.refreshing(forceRefresh ? 'Refreshing token...' : 'Refreshing expired token...')
+    try {
+      // Always a real refresh: the core comes here only when no cached token had --min-validity left.
+      const result = await app.acquireTokenSilent({account, claims: settings.claims, forceRefresh: true, scopes: settings.scopes})
+      ui.success('Token refreshed')
+      return this.msal.toResult(result, entry.kind)
+    } catch (error) {
+      if (SIGN_IN_AGAIN.has((error as {errorCode?: string}).errorCode ?? '')) await cache.removeAccount(account)
+      throw error
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type {Interfaces} from '@oclif/core'
+
+import {configError} from '../errors.js'
+import {FLOW_CONTRACT_VERSION, FLOWS_HOOK, type FlowDescriptor} from './contract.js'
+
+export interface FlowEntry extends FlowDescriptor {
+  /** The npm name of the plugin that provides the flow. */
+  plugin: string
+}
+
+export interface FlowProblem {
+  plugin: string
+  problem: string
+}
+
+export interface FlowCatalog {
+  flows: FlowEntry[]
+  problems: FlowProblem[]
+}
+
+/**
+ * Asks every plugin for its flows. A plugin that throws, returns junk or was built for another
+ * contract version is reported, never fatal to the others. Results are sorted: runHook answers in
+ * completion order.
+ */
+export async function discoverFlows(config: Interfaces.Config): Promise<FlowCatalog> {
+  const result = await config.runHook(FLOWS_HOOK as 'init', {contractVersion: FLOW_CONTRACT_VERSION} as never, 5000, true)
+  const flows: FlowEntry[] = []
+  const problems: FlowProblem[] = result.failures.map(({error, plugin}) => ({plugin: plugin.name, problem: `its flows hook failed: ${error.message}`}))
+  const seen = new Map<string, string>()
+  for (const {plugin, result: descriptors} of result.successes) {
+    if (!Array.isArray(descriptors)) {
+      problems.push({plugin: plugin.name, problem: 'its flows hook did not return a list of flows'})
+      continue
+    }
+
+    for (const descriptor of descriptors as FlowDescriptor[]) {
+      const problem = checkDescriptor(descriptor, seen)
+      if (problem) problems.push({plugin: plugin.name, problem})
+      else {
+        seen.set(descriptor.id, plugin.name)
+        flows.push({...descriptor, plugin: plugin.name})
+      }
+    }
+  }
+
+  flows.sort((a, b) => a.id.localeCompare(b.id))
+  problems.sort((a, b) => a.plugin.localeCompare(b.plugin) || a.problem.localeCompare(b.problem))
+  return {flows, problems}
+}
+
+function checkDescriptor(d: FlowDescriptor, seen: Map<string, string>): string | undefined {
+  if (typeof d !== 'object' || d === null || typeof d.id !== 'string' || !/^[a-z][\da-z-]*$/.test(d.id)) return `a flow has an invalid id ${JSON.stringify(d?.id)}`
+  if (d.contractVersion !== FLOW_CONTRACT_VERSION) {
+    return `flow '${d.id}' was built for flow contract version ${d.contractVersion}, this entratool speaks version ${FLOW_CONTRACT_VERSION}; install a release of the plugin made for it`
+  }
+
+  if (d.kind !== 'application' && d.kind !== 'delegated') return `flow '${d.id}' has an invalid kind ${JSON.stringify(d.kind)}`
+  if (typeof d.load !== 'function') return `flow '${d.id}' has no load()`
+  if (seen.has(d.id)) return `flow '${d.id}' is already provided by ${seen.get(d.id)}`
+}
+
+/** Finds a flow by id or alias (aliases match without regard to case, as the original tool did). */
+export function findFlow(catalog: FlowCatalog, name: string): FlowEntry {
+  const lower = name.toLowerCase()
+  const flow = catalog.flows.find((f) => f.id === lower || f.aliases?.some((a) => a.toLowerCase() === lower))
+  if (flow) return flow
+  const broken = catalog.problems.filter((p) => p.problem.includes(`'${name}'`))
+  throw configError(`flow '${name}' is not installed${broken.length > 0 ? ` (${broken.map((b) => `${b.plugin}: ${b.problem}`).join('; ')})` : ''}`, {
+    next: `installed flows: ${catalog.flows.map((f) => f.id).join(', ') || 'none'}; add one with \`entratool plugins install <package>\` (see \`entratool flows\`)`,
+  })
+}

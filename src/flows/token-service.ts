@@ -1,0 +1,111 @@
+import type {Config} from '@oclif/core'
+import {join} from 'node:path'
+
+import {configError, EntraToolError} from '../errors.js'
+import {withLock} from '../lib/lock.js'
+import type {Ui} from '../lib/ui.js'
+import {ProfileStore} from '../profiles/store.js'
+import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
+import {configDir, openStorage} from '../storage/open-storage.js'
+import type {Storage} from '../storage/storage.js'
+import {recordKey, TokenRecords} from '../tokens/token-records.js'
+import type {TokenResult} from './contract.js'
+
+export interface TokenRequest extends SettingFlags {
+  profile?: string
+  /** Skip every cache and run the flow (a new sign-in for delegated flows). */
+  force?: boolean
+  /** Use the refresh token (delegated) or a new request (application) even if a token is cached. */
+  refresh?: boolean
+}
+
+export interface TokenOutcome {
+  token: TokenResult
+  fromCache: boolean
+  profile: string
+  flow: string
+}
+
+export interface ServiceDeps {
+  config: Config
+  env: NodeJS.ProcessEnv
+  ui: Ui
+  signal: AbortSignal
+}
+
+/** Turns a request into a token: the fast record first, then MSAL's silent refresh, then the flow. */
+export class TokenService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async getToken(request: TokenRequest): Promise<TokenOutcome> {
+    const {env, ui} = this.deps
+    const profiles = new ProfileStore(configDir(this.deps.config, env))
+    const file = profiles.read()
+    const name = profileName(request.profile, env, file.defaultProfile)
+    const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
+    if (!profile && !(request.tenant && request.clientId)) {
+      await profiles.get(name)
+    }
+
+    const settings = resolveSettings(name, request, env, profile)
+    const storage = await openStorage(this.deps.config, env)
+    for (const warning of storage.warnings) ui.warn(warning)
+    const records = new TokenRecords(storage.blobs, name)
+    const key = recordKey(settings)
+    const reuse = !request.force && !request.refresh && !settings.claims && !settings.oneOff
+    if (reuse) {
+      const cached = await records.find(key, settings.minValidityMs)
+      if (cached) {
+        ui.success('Using cached token')
+        return {flow: cached.flow, fromCache: true, profile: name, token: {...cached, expiresOn: new Date(cached.expiresOn)}}
+      }
+    }
+
+    const work = async (): Promise<TokenOutcome> => {
+      // Another process may have fetched the token while this one waited for the lock.
+      const fresh = reuse ? await records.find(key, settings.minValidityMs) : undefined
+      if (fresh) {
+        ui.success('Using cached token')
+        return {flow: fresh.flow, fromCache: true, profile: name, token: {...fresh, expiresOn: new Date(fresh.expiresOn)}}
+      }
+
+      const {token, flow} = await this.acquire(settings, storage, request)
+      if (!settings.oneOff) {
+        await records.save(key, token, flow)
+        if (token.account && token.account.homeAccountId !== profile?.account?.homeAccountId) {
+          await profiles.update(name, (p) => ({...p, account: token.account!, updatedAt: new Date().toISOString()}))
+        }
+      }
+
+      return {flow, fromCache: false, profile: name, token}
+    }
+
+    // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
+    return settings.oneOff ? work() : withLock(join(configDir(this.deps.config, env), 'cache', name), work)
+  }
+
+  private async acquire(settings: ResolvedSettings, storage: Storage, request: TokenRequest): Promise<{flow: string; token: TokenResult}> {
+    const {mapError} = await import('../msal/error-mapper.js')
+    const {FlowRunner} = await import('./flow-runner.js')
+    const runner = new FlowRunner({...this.deps, settings, storage})
+    const flowName = settings.flow
+    try {
+      const entry = await runner.find(flowName)
+      if (entry.kind === 'delegated' && !request.force && settings.loginHint) {
+        const silent = await runner.silent(entry, Boolean(request.refresh))
+        if (silent) return {flow: entry.id, token: silent}
+      } else if (request.refresh && entry.kind === 'delegated') {
+        throw configError(`profile '${settings.profile}' has no signed-in account to refresh`, {next: `sign in first: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\``})
+      }
+
+      return {flow: entry.id, token: await runner.run(entry)}
+    } catch (error) {
+      const mapped = mapError(error, {flow: flowName, network: runner.network, profile: settings.profile})
+      if (this.deps.signal.aborted && !(mapped instanceof EntraToolError && mapped.kind === 'usage')) {
+        throw new EntraToolError('interrupted', 'Interrupted.', {cause: error})
+      }
+
+      throw mapped
+    }
+  }
+}

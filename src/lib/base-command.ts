@@ -1,0 +1,68 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {EntraToolError, EXIT_CODES, isEntraToolError} from '../errors.js'
+import {Ui} from './ui.js'
+
+/** How long a second chance Ctrl+C gets before the process ends without cleaning up. */
+const FORCED_EXIT_MS = 3000
+
+/**
+ * Common to every entratool command: --debug, the stderr UI, Ctrl+C as an abort signal, and the
+ * one place errors become a plain sentence, a next step and an exit code.
+ */
+export abstract class BaseCommand extends Command {
+  static baseFlags = {
+    debug: Flags.boolean({description: 'Show debug output on stderr (never secrets).', helpGroup: 'GLOBAL'}),
+  }
+
+  protected readonly abort = new AbortController()
+  private debugEnabled = false
+  private uiInstance?: Ui
+
+  protected get ui(): Ui {
+    this.uiInstance ??= new Ui({debug: this.debugEnabled, silent: false})
+    return this.uiInstance
+  }
+
+  protected configureUi(options: {silent?: boolean}): Ui {
+    this.uiInstance = new Ui({debug: this.debugEnabled, silent: Boolean(options.silent)})
+    return this.uiInstance
+  }
+
+  protected async catch(error: Interfaces.CommandError): Promise<void> {
+    const exitCode = this.report(error)
+    process.exitCode = exitCode
+  }
+
+  async init(): Promise<void> {
+    this.debugEnabled = this.argv.includes('--debug') || Boolean(process.env.ENTRATOOL_DEBUG)
+    await super.init()
+    process.once('SIGINT', () => {
+      this.abort.abort()
+      setTimeout(() => process.exit(EXIT_CODES.interrupted), FORCED_EXIT_MS).unref()
+      process.once('SIGINT', () => process.exit(EXIT_CODES.interrupted))
+    })
+  }
+
+  private report(error: Interfaces.CommandError): number {
+    const ui = this.ui
+    if (isEntraToolError(error)) {
+      const code = error.code ? ` [${error.code}${error.correlationId ? `, correlation id ${error.correlationId}` : ''}]` : ''
+      ui.error(`Error: ${error.message}${code}`)
+      if (error.next) ui.instruct(`→ ${error.next}`)
+      if (this.debugEnabled && error.cause instanceof Error) ui.debug(error.cause.stack ?? String(error.cause))
+      return (error as EntraToolError).exitCode
+    }
+
+    // oclif's own parse errors (unknown flag, bad option, missing value) are usage errors.
+    if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined && error.oclif.exit !== 1) {
+      ui.error(`Error: ${error.message.split('\n')[0]}`)
+      ui.instruct(`→ see \`${this.config.bin} ${this.id ?? ''} --help\``)
+      return error.oclif.exit === 2 ? EXIT_CODES.usage : error.oclif.exit
+    }
+
+    ui.error(`Error: unexpected failure: ${error.message}`)
+    ui.instruct(this.debugEnabled ? (error.stack ?? '') : '→ this is a bug in entratool; run again with --debug and report what it prints')
+    return EXIT_CODES.internal
+  }
+}

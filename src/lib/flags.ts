@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core'
+
+import {parsePort, parsePortRange} from '../profiles/validate.js'
+import {parseDuration} from './duration.js'
+
+/** Durations are written 90, 90s, 5m or 1h; the parsed value is milliseconds. */
+export const durationFlag = Flags.custom<number>({
+  helpValue: '<duration>',
+  async parse(input) {
+    return parseDuration(input)
+  },
+})
+
+export const portFlag = Flags.custom<number>({
+  helpValue: '<port>',
+  async parse(input) {
+    return parsePort(input)
+  },
+})
+
+export const portRangeFlag = Flags.custom<[number, number]>({
+  helpValue: '<A-B>',
+  async parse(input) {
+    return parsePortRange(input)
+  },
+})
+
+export const profileFlag = Flags.string({
+  char: 'p',
+  description: 'Profile to use (default: $ENTRATOOL_PROFILE, the default profile, or "default").',
+  helpValue: '<name>',
+})
+
+/** `--name`, as on the seed page, is an alias of --profile for the profile commands. */
+export const nameOrProfileFlag = Flags.string({
+  aliases: ['profile'],
+  char: 'p',
+  description: 'Profile name.',
+  helpValue: '<name>',
+})

@@ -1,0 +1,98 @@
+import type {ConfidentialClientApplication, Configuration, CryptoProvider, PublicClientApplication} from '@azure/msal-node'
+import {readFileSync} from 'node:fs'
+
+import {usageError} from '../errors.js'
+import type {ClientCredential, FlowKind, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
+import type {Ui} from '../lib/ui.js'
+import type {ResolvedSettings} from '../settings/resolve.js'
+import type {Storage} from '../storage/storage.js'
+import {ProfileCachePlugin} from './cache-plugin.js'
+import {NetworkClient, proxyFromEnv} from './network-client.js'
+
+/** Hosts MSAL validates through Microsoft's instance discovery; any other host is trusted as given. */
+const MICROSOFT_HOSTS = new Set(['login.chinacloudapi.cn', 'login.microsoft.com', 'login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'login.windows.net', 'sts.windows.net'])
+
+const HTTP_TIMEOUT_MS = 30_000
+
+/** The one place that knows how to configure MSAL: authority, trust, proxy, cache and logging. */
+export class MsalClients implements MsalFactory {
+  readonly network: NetworkClient
+  private cachePlugin?: ProfileCachePlugin
+  private msal?: typeof import('@azure/msal-node')
+
+  constructor(
+    private readonly settings: ResolvedSettings,
+    private readonly storage: Storage,
+    private readonly ui: Ui,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.network = new NetworkClient({ca: readCaFile(settings.caFile), proxyFor: proxyConfigured(env) ? proxyFromEnv : undefined, timeoutMs: HTTP_TIMEOUT_MS})
+  }
+
+  async confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication> {
+    const msal = await this.load()
+    const config = this.configuration()
+    config.auth =
+      credential.kind === 'secret'
+        ? {...config.auth, clientSecret: credential.secret}
+        : {...config.auth, clientAssertion: (options) => credential.getAssertion(options.tokenEndpoint ?? '')}
+    return new msal.ConfidentialClientApplication(config)
+  }
+
+  async crypto(): Promise<CryptoProvider> {
+    return new (await this.load()).CryptoProvider()
+  }
+
+  async publicClient(): Promise<PublicClientApplication> {
+    return new (await this.load()).PublicClientApplication(this.configuration())
+  }
+
+  toResult(result: MsalAuthenticationResult, kind: FlowKind): TokenResult {
+    return {
+      accessToken: result.accessToken,
+      account: kind === 'delegated' && result.account ? {homeAccountId: result.account.homeAccountId, username: result.account.username} : null,
+      expiresOn: result.expiresOn ?? new Date(Date.now() + 3_600_000),
+      scopes: result.scopes,
+      tenantId: result.tenantId || this.settings.tenantId,
+    }
+  }
+
+  private configuration(): Configuration {
+    const host = new URL(this.settings.authority).host
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warn(line))
+    return {
+      auth: {
+        authority: this.settings.authority,
+        clientId: this.settings.clientId,
+        knownAuthorities: MICROSOFT_HOSTS.has(host) ? [] : [host],
+      },
+      cache: this.settings.oneOff ? undefined : {cachePlugin: this.cachePlugin},
+      system: {
+        loggerOptions: {
+          logLevel: this.ui.debugging ? 3 : 0,
+          loggerCallback: (_level, message) => this.ui.debug(`msal: ${message}`),
+          piiLoggingEnabled: false,
+        },
+        networkClient: this.network,
+      },
+    }
+  }
+
+  private async load(): Promise<typeof import('@azure/msal-node')> {
+    this.msal ??= await import('@azure/msal-node')
+    return this.msal
+  }
+}
+
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.ALL_PROXY || env.all_proxy)
+}
+
+function readCaFile(file: string | undefined): string | undefined {
+  if (!file) return undefined
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw usageError(`cannot read the CA file ${file} (ENTRATOOL_CA_FILE): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {next: 'point ENTRATOOL_CA_FILE at a readable PEM file'})
+  }
+}

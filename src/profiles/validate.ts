@@ -1,0 +1,76 @@
+/** Field rules for profiles, shared by flags, prompts, the file reader and import. */
+
+export const NAME_PATTERN = /^[\w.-]{1,64}$/
+const GUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i
+const DOMAIN = /^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z]{2,63}$/i
+const TENANT_ALIASES = new Set(['common', 'consumers', 'organizations'])
+
+export function checkName(name: string): string | undefined {
+  if (!NAME_PATTERN.test(name)) return `profile name '${name}' is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`
+  if (name === '.' || name === '..') return `profile name '${name}' is reserved`
+}
+
+export function checkTenant(tenant: string): string | undefined {
+  if (GUID.test(tenant) || DOMAIN.test(tenant) || TENANT_ALIASES.has(tenant.toLowerCase())) return
+  return `tenant '${tenant}' is invalid: give a GUID, a domain such as contoso.onmicrosoft.com, or common, organizations or consumers`
+}
+
+export function checkClientId(clientId: string): string | undefined {
+  if (!GUID.test(clientId)) return `client id '${clientId}' is invalid: it is the application (client) GUID from the app registration`
+}
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value)
+}
+
+export function parsePort(input: string): number {
+  const port = /^\d{1,5}$/.test(input.trim()) ? Number(input) : Number.NaN
+  if (!(port >= 1 && port <= 65_535)) throw new Error(`port '${input}' is invalid: give a number from 1 to 65535`)
+  return port
+}
+
+export function parsePortRange(input: string): [number, number] {
+  const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(input)
+  if (!match) throw new Error(`port range '${input}' is invalid: write it as A-B, e.g. 8000-8100`)
+  const low = parsePort(match[1])
+  const high = parsePort(match[2])
+  if (low > high) throw new Error(`port range '${input}' is reversed: write the lower port first`)
+  return [low, high]
+}
+
+/** Cloud names accepted for --authority besides a host or a full authority URL. */
+export const CLOUD_HOSTS: Record<string, string> = {
+  china: 'https://login.chinacloudapi.cn',
+  public: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+}
+
+export function checkAuthority(authority: string): string | undefined {
+  if (CLOUD_HOSTS[authority.toLowerCase()]) return
+  let url: URL
+  try {
+    url = new URL(authority)
+  } catch {
+    return `authority '${authority}' is invalid: give public, usgov, china, or an https URL`
+  }
+
+  if (url.protocol !== 'https:') return `authority '${authority}' must use https`
+  if (url.search || url.hash) return `authority '${authority}' must not have a query or fragment`
+}
+
+/**
+ * The full authority URL for a tenant: a cloud name or bare host gets the tenant appended; a URL
+ * with a path (a tenant, B2C policy or CIAM authority) is used as written.
+ */
+export function authorityUrl(authority: string | undefined, tenant: string): string {
+  const base = CLOUD_HOSTS[(authority ?? 'public').toLowerCase()] ?? authority!
+  const url = new URL(base)
+  const path = url.pathname.replace(/\/+$/, '')
+  return path ? `${url.origin}${path}` : `${url.origin}/${tenant}`
+}
+
+/** Splits repeatable, space- or comma-separated scope flags into a clean list. */
+export function splitScopes(values: readonly string[] | undefined): string[] {
+  const scopes = (values ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean)
+  return [...new Set(scopes)]
+}

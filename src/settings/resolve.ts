@@ -1,0 +1,98 @@
+import {usageError} from '../errors.js'
+import type {FlowSettings} from '../flows/contract.js'
+import type {Profile} from '../profiles/profile.js'
+import {authorityUrl, checkAuthority, checkClientId, checkTenant, splitScopes} from '../profiles/validate.js'
+
+/** The flags that feed settings; every field optional (absent = not given). */
+export interface SettingFlags {
+  authority?: string
+  claims?: string
+  clientId?: string
+  flow?: string
+  minValidityMs?: number
+  noBrowser?: boolean
+  port?: number
+  portRange?: [number, number]
+  scope?: string[]
+  showUrl?: boolean
+  tenant?: string
+  timeoutMs?: number
+}
+
+export const DEFAULTS = {
+  authority: 'public',
+  flow: 'interactive',
+  minValidityMs: 5 * 60_000,
+  profile: 'default',
+  scopes: ['https://graph.microsoft.com/.default'],
+  timeoutMs: 120_000,
+}
+
+export interface ResolvedSettings extends FlowSettings {
+  flow: string
+  minValidityMs: number
+  caFile?: string
+  /** MSAL's id of the account last signed in through the profile. */
+  homeAccountId?: string
+  /** True when --tenant/--client-id were given without a stored profile. */
+  oneOff: boolean
+}
+
+/** Picks the profile name: flag > ENTRATOOL_PROFILE > the file's default > `default`. */
+export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv, fileDefault: string | undefined): string {
+  return flag ?? (env.ENTRATOOL_PROFILE || undefined) ?? fileDefault ?? DEFAULTS.profile
+}
+
+/**
+ * The one place settings are resolved: flag > environment > profile > built-in default.
+ * `profile` is undefined for one-off use with --tenant and --client-id.
+ */
+export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.ProcessEnv, profile: Profile | undefined): ResolvedSettings {
+  const tenantId = flags.tenant ?? profile?.tenantId
+  const clientId = flags.clientId ?? profile?.clientId
+  if (!tenantId || !clientId) {
+    const missing = [tenantId ? '' : '--tenant', clientId ? '' : '--client-id'].filter(Boolean).join(' and ')
+    throw usageError(`no profile '${name}' and no ${missing} given`, {next: `create one with \`entratool create-profile --name ${name}\`, or pass --tenant and --client-id`})
+  }
+
+  const problem = checkTenant(tenantId) ?? checkClientId(clientId) ?? (flags.authority ? checkAuthority(flags.authority) : undefined)
+  if (problem) throw usageError(problem)
+
+  const flagScopes = splitScopes(flags.scope)
+  const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
+  return {
+    authority: authorityUrl(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId),
+    caFile: env.ENTRATOOL_CA_FILE || profile?.caFile,
+    certificatePath: profile?.certificatePath,
+    claims: flags.claims,
+    clientId,
+    federatedTokenFile: profile?.federatedTokenFile ?? (env.AZURE_FEDERATED_TOKEN_FILE || undefined),
+    flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
+    homeAccountId: profile?.account?.homeAccountId,
+    loginHint: profile?.account?.username,
+    minValidityMs: flags.minValidityMs ?? DEFAULTS.minValidityMs,
+    oneOff: profile === undefined,
+    openBrowser: !flags.noBrowser,
+    port: portFromFlags ? flags.port : profile?.port,
+    portRange: portFromFlags ? flags.portRange : profile?.portRange,
+    privateKeyPath: profile?.privateKeyPath,
+    profile: name,
+    scopes: flagScopes.length > 0 ? flagScopes : profile?.scopes?.length ? profile.scopes : DEFAULTS.scopes,
+    sendX5c: profile?.sendX5c ?? false,
+    showUrl: flags.showUrl ?? false,
+    tenantId,
+    timeoutMs: flags.timeoutMs ?? DEFAULTS.timeoutMs,
+  }
+}
+
+/** `--claims` accepts JSON or base64 of JSON; MSAL wants the JSON text. */
+export function decodeClaims(input: string): string {
+  const text = input.trim().startsWith('{') ? input.trim() : Buffer.from(input.trim(), 'base64').toString('utf8')
+  try {
+    JSON.parse(text)
+  } catch {
+    throw usageError('--claims is neither JSON nor base64-encoded JSON', {next: 'pass the claims challenge exactly as the resource returned it in WWW-Authenticate'})
+  }
+
+  return text
+}

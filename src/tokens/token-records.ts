@@ -1,0 +1,77 @@
+import {createHash} from 'node:crypto'
+
+import type {AccountInfo, TokenResult} from '../flows/contract.js'
+import {type BlobStore, UnreadableBlobError} from '../storage/storage.js'
+
+/**
+ * The last access tokens of one profile, kept beside MSAL's cache in the same protected store,
+ * so a valid cached token is served without importing MSAL (~80 ms) or touching the network.
+ */
+export interface TokenRecord {
+  key: string
+  accessToken: string
+  /** Epoch milliseconds. */
+  expiresOn: number
+  scopes: string[]
+  tenantId: string
+  account: AccountInfo | null
+  flow: string
+}
+
+interface RecordFile {
+  version: 1
+  records: TokenRecord[]
+}
+
+/** What makes two requests ask for the same token. */
+export function recordKey(parts: {authority: string; clientId: string; scopes: string[]}): string {
+  const scopes = [...parts.scopes].map((s) => s.toLowerCase()).sort()
+  return createHash('sha256').update(JSON.stringify([parts.authority.toLowerCase(), parts.clientId.toLowerCase(), scopes])).digest('base64url')
+}
+
+export class TokenRecords {
+  private readonly name: string
+
+  constructor(
+    private readonly blobs: BlobStore,
+    profile: string,
+  ) {
+    this.name = `${profile}.tokens`
+  }
+
+  async clear(): Promise<void> {
+    await this.blobs.delete(this.name)
+  }
+
+  /** A record valid for at least `minValidityMs` more, or undefined. Never throws on a damaged file. */
+  async find(key: string, minValidityMs: number, now = Date.now()): Promise<TokenRecord | undefined> {
+    const record = (await this.load()).find((r) => r.key === key)
+    return record && record.expiresOn - now >= minValidityMs ? record : undefined
+  }
+
+  /** The most recent record, valid or not (for `inspect --profile`). */
+  async latest(): Promise<TokenRecord | undefined> {
+    const records = await this.load()
+    return records.sort((a, b) => b.expiresOn - a.expiresOn)[0]
+  }
+
+  async save(key: string, token: TokenResult, flow: string): Promise<void> {
+    const now = Date.now()
+    const records = (await this.load()).filter((r) => r.key !== key && r.expiresOn > now)
+    records.push({account: token.account, accessToken: token.accessToken, expiresOn: token.expiresOn.getTime(), flow, key, scopes: token.scopes, tenantId: token.tenantId})
+    const file: RecordFile = {records: records.slice(-20), version: 1}
+    await this.blobs.write(this.name, JSON.stringify(file))
+  }
+
+  private async load(): Promise<TokenRecord[]> {
+    try {
+      const data = await this.blobs.read(this.name)
+      if (!data) return []
+      const file = JSON.parse(data.toString('utf8')) as RecordFile
+      return file.version === 1 && Array.isArray(file.records) ? file.records : []
+    } catch (error) {
+      if (error instanceof UnreadableBlobError || error instanceof SyntaxError) return []
+      throw error
+    }
+  }
+}

@@ -1,0 +1,105 @@
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number
+}
+
+export interface FederatedCredential {
+  issuer: string
+  subject: string
+  /** Defaults to api://AzureADTokenExchange, as in Entra. */
+  audience?: string
+}
+
+export interface AppRegistrationInput {
+  clientId: string
+  displayName?: string
+  publicClient?: boolean
+  secrets?: string[]
+  /** PEM certificates whose keys may sign client assertions. */
+  certificates?: string[]
+  federatedCredentials?: FederatedCredential[]
+  /** Application permissions put in the `roles` claim of app-only tokens. */
+  roles?: string[]
+  /** Exact redirect URIs; without them any loopback redirect (RFC 8252) is allowed. */
+  redirectUris?: string[]
+}
+
+export type DeviceCodeMode = 'manual' | 'approve' | 'deny' | 'expire'
+
+export interface DeviceCodeBehavior {
+  mode: DeviceCodeMode
+  /** Polls answered authorization_pending before the outcome of approve/deny/expire. */
+  afterPolls?: number
+  slowDownOnce?: boolean
+  interval?: number
+  expiresIn?: number
+}
+
+export type FaultEndpoint = 'token' | 'devicecode' | 'authorize' | 'openid-configuration' | 'keys' | '*'
+export type FaultKind = 500 | 503 | 429 | 'slow' | 'drop' | 'malformed'
+
+export interface FaultSpec {
+  endpoint: FaultEndpoint
+  kind: FaultKind
+  count?: number
+  retryAfter?: number
+  delayMs?: number
+}
+
+export type EndpointName =
+  | 'openid-configuration'
+  | 'instance-discovery'
+  | 'keys'
+  | 'authorize'
+  | 'token'
+  | 'devicecode'
+  | 'devicelogin'
+  | 'logout'
+  | 'oidc-issuer'
+  | 'error-page'
+  | 'not-found'
+
+export interface RequestLogEntry {
+  time: string
+  method: string
+  /** Path only: query strings can carry codes. */
+  path: string
+  endpoint: EndpointName
+  grantType?: string
+  clientId?: string
+  tenant?: string
+  /** 0 while unanswered or when the connection was dropped. */
+  status: number
+}
+
+export interface MintFederatedTokenOptions {
+  subject: string
+  audience?: string
+  lifetimeSeconds?: number
+}
+
+export interface EmulatorControl {
+  registerApp(app: AppRegistrationInput): void
+  setTokenLifetime(seconds: number): void
+  setRefreshTokenLifetime(seconds: number): void
+  expireRefreshTokens(): void
+  setDeviceCodeBehavior(behavior: DeviceCodeBehavior): void
+  injectFault(fault: FaultSpec): void
+  clearFaults(): void
+  requests(): RequestLogEntry[]
+  clearRequests(): void
+  reset(): void
+  mintFederatedToken(options: MintFederatedTokenOptions): string
+}
+
+export interface Emulator {
+  url: string
+  port: number
+  host: string
+  caPem: string
+  caFile: string
+  tenantId: string
+  authority(tenant?: string): string
+  control: EmulatorControl
+  stop(): Promise<void>
+}
