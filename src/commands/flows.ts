@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {discoverFlows} from '../flows/registry.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {table} from '../lib/render-data.js'
 
 export default class FlowsCommand extends BaseCommand {
   static description = 'Lists the flows installed, which plugin provides each, and what each needs. Plugins that failed to load are listed too.'
@@ -32,10 +33,4 @@ export default class FlowsCommand extends BaseCommand {
     for (const f of flows) process.stdout.write(`\n${f.id}: ${f.summary}\n  needs: ${f.needs.join('; ')}\n`)
     for (const p of problems) this.ui.warn(`plugin ${p.plugin}: ${p.problem}`)
   }
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
-  return `${[line(header), ...rows.map((r) => line(r))].join('\n')}\n`
 }

@@ -1,4 +1,4 @@
-import type {Config} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 
 import {configError, EntraToolError} from '../errors.js'
@@ -27,7 +27,7 @@ export interface TokenOutcome {
 }
 
 export interface ServiceDeps {
-  config: Config
+  config: Interfaces.Config
   env: NodeJS.ProcessEnv
   ui: Ui
   signal: AbortSignal

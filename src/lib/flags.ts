@@ -31,10 +31,3 @@ export const profileFlag = Flags.string({
   helpValue: '<name>',
 })
 
-/** `--name`, as on the seed page, is an alias of --profile for the profile commands. */
-export const nameOrProfileFlag = Flags.string({
-  aliases: ['profile'],
-  char: 'p',
-  description: 'Profile name.',
-  helpValue: '<name>',
-})

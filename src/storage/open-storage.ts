@@ -1,10 +1,10 @@
-import type {Config} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
 
 import {isEntraToolError, storageError} from '../errors.js'
 import {CREDENTIAL_PROVIDER_HOOK, type CredentialProviderOptions, type Storage} from './storage.js'
 
 /** Where all state lives: ENTRATOOL_CONFIG_DIR, else oclif's config dir (~/.config/entratool). */
-export function configDir(config: Config, env: NodeJS.ProcessEnv): string {
+export function configDir(config: Interfaces.Config, env: NodeJS.ProcessEnv): string {
   return env.ENTRATOOL_CONFIG_DIR || config.configDir
 }
 
@@ -12,7 +12,7 @@ export function configDir(config: Config, env: NodeJS.ProcessEnv): string {
  * Asks the credential-provider hook for the storage backend. A plugin's answer wins over the
  * core's, so a plugin can supply another backend.
  */
-export async function openStorage(config: Config, env: NodeJS.ProcessEnv): Promise<Storage> {
+export async function openStorage(config: Interfaces.Config, env: NodeJS.ProcessEnv): Promise<Storage> {
   const options: CredentialProviderOptions = {configDir: configDir(config, env), env}
   const result = await config.runHook(CREDENTIAL_PROVIDER_HOOK as 'init', options as never, 15_000, true)
   const failure = result.failures[0]?.error

@@ -18,8 +18,8 @@ const generateRsa = promisify(generateKeyPair)
 interface CertSpec {
   commonName: string
   publicKey: KeyObject
-  issuer?: {cert: forge.pki.Certificate; key: forge.pki.PrivateKey}
-  selfKey?: forge.pki.PrivateKey
+  issuer?: {cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey}
+  selfKey?: forge.pki.rsa.PrivateKey
   extensions: object[]
 }
 
@@ -40,8 +40,8 @@ function issue(spec: CertSpec): forge.pki.Certificate {
   return cert
 }
 
-function toForgeKey(key: KeyObject): forge.pki.PrivateKey {
-  return forge.pki.privateKeyFromPem(key.export({type: 'pkcs1', format: 'pem'}) as string)
+function toForgeKey(key: KeyObject): forge.pki.rsa.PrivateKey {
+  return forge.pki.privateKeyFromPem(key.export({type: 'pkcs1', format: 'pem'}) as string) as forge.pki.rsa.PrivateKey
 }
 
 function derOf(cert: forge.pki.Certificate): Buffer {

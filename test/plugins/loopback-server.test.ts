@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {request} from 'node:http'
-import {createServer, type Server} from 'node:net'
+import {connect, createServer, type Server} from 'node:net'
 
 import {PortUnavailableError} from '../../plugins/flow-interactive/src/loopback-binding.js'
 import {type LoopbackServer, startLoopbackServer} from '../../plugins/flow-interactive/src/loopback-server.js'
@@ -84,7 +84,7 @@ describe('loopback server', () => {
   it('listens on loopback addresses only, on a random dynamic port, with redirect URI http://localhost:<port>/', () => {
     const addresses = server.addresses()
     assert.deepEqual(addresses.map((address) => address.address).sort(), ['127.0.0.1', '::1'])
-    assert.equal(addresses.every((address) => address.port === server.port), true)
+    assert.ok(addresses.every((address) => address.port === server.port))
     assertWithin(server.port, 49_152, 65_535)
     assert.equal(server.redirectUri, `http://localhost:${server.port}/`)
   })
@@ -192,7 +192,7 @@ describe('loopback server', () => {
 
   it('closes every socket: afterwards connections are refused on both addresses', async () => {
     const {port} = server
-    await get(port, '/favicon.ico')
+    assert.equal((await get(port, '/favicon.ico')).headers.connection, 'close')
     await server.close()
     for (const address of ['127.0.0.1', '::1']) {
       const failure = await get(port, '/', {address}).then(
@@ -201,6 +201,25 @@ describe('loopback server', () => {
       )
       assert.equal(failure, 'ECONNREFUSED', address)
     }
+  })
+
+  it('does not wait for a connection stuck in the middle of a request when closing', async () => {
+    const socket = connect({host: '127.0.0.1', port: server.port})
+    await new Promise((resolve) => {
+      socket.once('connect', resolve)
+    })
+    const closed = new Promise((resolve) => {
+      socket.once('close', resolve)
+    })
+    socket.on('error', () => {})
+    socket.write(`GET / HTTP/1.1\r\nHost: localhost:${server.port}\r\n`)
+    await new Promise((resolve) => {
+      setTimeout(resolve, 50)
+    })
+    const started = Date.now()
+    await server.close()
+    await closed
+    assertWithin(Date.now() - started, 0, 1000)
   })
 
   it('does not wait for ever for a browser that never fetches /done', async () => {

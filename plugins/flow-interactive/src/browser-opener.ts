@@ -16,7 +16,7 @@ export interface BrowserOpenerDeps extends DisplayEnvironment {
 }
 
 export function systemBrowserOpenerDeps(env: NodeJS.ProcessEnv): BrowserOpenerDeps {
-  return {...systemDisplayEnvironment(env), openDefault, spawn: spawnDetached}
+  return {...systemDisplayEnvironment(env), openDefault, spawn: (command, args) => spawnDetached(command, args, env)}
 }
 
 export async function openBrowser(url: string, deps: BrowserOpenerDeps): Promise<OpenOutcome> {
@@ -90,9 +90,9 @@ function splitWords(entry: string): string[] {
   return words
 }
 
-function spawnDetached(command: string, args: string[]): Promise<boolean> {
+function spawnDetached(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, {detached: true, stdio: 'ignore', windowsHide: true})
+    const child = spawn(command, args, {detached: true, env, stdio: 'ignore', windowsHide: true})
     child.once('error', () => resolve(false))
     child.once('spawn', () => {
       child.unref()

@@ -1,0 +1,26 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {ProfileService} from '../profiles/profile-service.js'
+
+export default class ClearCache extends BaseCommand {
+  static description = "Drops cached tokens (access and refresh tokens) of one profile or of all. Profiles and stored secrets stay."
+
+  static examples = [
+    {command: '<%= config.bin %> clear-cache --profile myapp', description: 'One profile'},
+    {command: '<%= config.bin %> clear-cache --all', description: 'Every profile'},
+  ]
+
+  static flags = {
+    all: Flags.boolean({description: 'Clear the tokens of every profile.', exactlyOne: ['all', 'profile']}),
+    profile: Flags.string({char: 'p', description: 'The profile whose tokens to clear.', exactlyOne: ['all', 'profile'], helpValue: '<name>'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ClearCache)
+    const service = new ProfileService(this.config, process.env)
+    const names = flags.all ? Object.keys(service.store.read().profiles) : [(await service.store.get(flags.profile!)).name]
+    for (const name of names) await service.clearTokens(name)
+    this.ui.success(flags.all ? `Cleared cached tokens of ${names.length} profile(s)` : `Cleared cached tokens of profile '${names[0]}'`)
+  }
+}

@@ -1,0 +1,51 @@
+import {Flags} from '@oclif/core'
+
+import {usageError} from '../errors.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {fieldsFromFlags, profileFieldFlags} from '../lib/profile-flags.js'
+import {canPrompt, readSecretFromStdin} from '../lib/stdin.js'
+import {ProfileService} from '../profiles/profile-service.js'
+import {promptMissing} from '../profiles/prompt-profile.js'
+
+export default class CreateProfile extends BaseCommand {
+  static description = `Creates a profile: tenant, client id, default flow and scopes, and optionally a client secret, certificate or federated token file.
+
+On a terminal it asks for what the flags did not give; with --no-prompt, or when stdin is not a terminal, it fails with exit 2 naming each missing flag. Secrets are read from stdin and kept in secure storage, never in profiles.json.`
+
+  static examples = [
+    {command: '<%= config.bin %> create-profile --name interactive-app', description: 'Asks for the rest on a terminal'},
+    {command: '<%= config.bin %> create-profile --name work --tenant-id contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000001 --flow interactive --scope https://graph.microsoft.com/User.Read', description: 'A delegated profile'},
+    {command: 'printf %s "$SECRET" | <%= config.bin %> create-profile --name ci --tenant-id $TENANT --client-id $APP --flow client-credentials --scope api://my-api/.default --client-secret-stdin', description: 'An app profile with a secret from stdin'},
+  ]
+
+  static flags = {
+    ...profileFieldFlags,
+    force: Flags.boolean({description: 'Replace a profile of the same name.'}),
+    name: Flags.string({aliases: ['profile'], char: 'p', description: 'Profile name: 1-64 letters, digits, ".", "_" or "-".', helpValue: '<name>'}),
+    prompt: Flags.boolean({allowNo: true, default: true, description: 'Ask for missing values on a terminal (--no-prompt fails instead).'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(CreateProfile)
+    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
+      throw usageError('stdin can carry only one secret: use --client-secret-stdin or --certificate-password-stdin, not both')
+    }
+
+    let name = flags.name
+    let fields = fieldsFromFlags(flags)
+    const interactive = flags.prompt && canPrompt()
+    if (interactive) ({fields, name} = await promptMissing(name, fields))
+    const missing = [name ? '' : '--name', fields.tenantId ? '' : '--tenant-id', fields.clientId ? '' : '--client-id'].filter(Boolean)
+    if (missing.length > 0) {
+      throw usageError(`missing ${missing.join(', ')}`, {next: interactive ? undefined : 'pass them as flags (prompts need a terminal and no --no-prompt)'})
+    }
+
+    const secrets = {
+      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
+      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
+    }
+    const service = new ProfileService(this.config, process.env)
+    const profile = await service.create(name!, fields, secrets, {force: flags.force, makeDefault: flags.default})
+    this.ui.success(`Profile '${profile.name}' created in ${service.store.file}`)
+  }
+}

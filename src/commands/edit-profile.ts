@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+
+import {usageError} from '../errors.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {fieldsFromFlags, profileFieldFlags} from '../lib/profile-flags.js'
+import {readSecretFromStdin} from '../lib/stdin.js'
+import {ProfileService} from '../profiles/profile-service.js'
+
+export default class EditProfile extends BaseCommand {
+  static description = `Changes fields of a profile. Only the flags given change; a new tenant, client id or authority also drops the profile's cached tokens.`
+
+  static examples = [
+    {command: 'printf %s "$NEW_SECRET" | <%= config.bin %> edit-profile --name ci --client-secret-stdin', description: 'Rotate a client secret'},
+    {command: '<%= config.bin %> edit-profile --name work --scope https://graph.microsoft.com/Mail.Read --default', description: 'Change scopes and make it the default'},
+  ]
+
+  static flags = {
+    ...profileFieldFlags,
+    name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to change.', helpValue: '<name>', required: true}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(EditProfile)
+    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
+      throw usageError('stdin can carry only one secret: use --client-secret-stdin or --certificate-password-stdin, not both')
+    }
+
+    const fields = fieldsFromFlags(flags)
+    const secrets = {
+      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
+      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
+    }
+    const changes = Object.values(fields).some((v) => v !== undefined) || secrets.clientSecret !== undefined || secrets.certificatePassword !== undefined || flags.default
+    if (!changes) throw usageError('nothing to change', {next: 'pass the fields to change, e.g. --scope or --client-secret-stdin (see --help)'})
+    const service = new ProfileService(this.config, process.env)
+    await service.edit(flags.name, fields, secrets, flags.default)
+    this.ui.success(`Profile '${flags.name}' updated`)
+  }
+}

@@ -1,0 +1,74 @@
+import {Args, Flags} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
+
+import {configError, usageError} from '../errors.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {renderData} from '../lib/render-data.js'
+import {ProfileService} from '../profiles/profile-service.js'
+import {profileName} from '../settings/resolve.js'
+import {TokenRecords} from '../tokens/token-records.js'
+import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
+
+export default class Inspect extends BaseCommand {
+  static args = {
+    token: Args.string({description: 'The JWT, or - to read it from stdin.'}),
+  }
+
+  static description = `Decodes a JWT: header, claims, audience, issuer, scopes or roles, times, and time left.
+
+It does NOT verify the signature: use it to read a token, never to trust one. With --profile it reads that profile's cached token and never prints the token itself.`
+
+  static examples = [
+    {command: '<%= config.bin %> inspect --profile myapp', description: "The cached token's expiry"},
+    {command: '<%= config.bin %> get-token -p ci | <%= config.bin %> inspect -', description: 'From stdin'},
+    {command: '<%= config.bin %> inspect --file token.jwt -o json --claims', description: 'Only the claims, as JSON'},
+  ]
+
+  static flags = {
+    claims: Flags.boolean({description: 'Show only the claims.', exclusive: ['header']}),
+    file: Flags.string({description: 'Read the token from a file.', exclusive: ['profile'], helpValue: '<path>'}),
+    header: Flags.boolean({description: 'Show only the header.'}),
+    output: Flags.string({char: 'o', default: 'pretty', description: 'Output format.', options: ['pretty', 'json', 'yaml']}),
+    profile: Flags.string({char: 'p', description: 'Inspect the cached token of this profile (never printed).', exclusive: ['file'], helpValue: '<name>'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Inspect)
+    const token = await this.readToken(args.token, flags.file, flags.profile)
+    const jwt = await decodeToken(token)
+    const selected = flags.claims ? jwt.claims : flags.header ? jwt.header : jwt
+    if (flags.output !== 'pretty') {
+      process.stdout.write(await renderData(selected, flags.output as 'json' | 'yaml'))
+      return
+    }
+
+    const parts = [...(flags.claims ? [] : [`Header\n${JSON.stringify(jwt.header, null, 2)}`]), ...(flags.header ? [] : [`Claims\n${JSON.stringify(jwt.claims, null, 2)}`])]
+    if (!flags.claims && !flags.header) parts.push(summarize(jwt).join('\n'))
+    process.stdout.write(`${parts.join('\n\n')}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`)
+  }
+
+  private async readToken(arg: string | undefined, file: string | undefined, profile: string | undefined): Promise<string> {
+    if ([arg, file, profile].filter((v) => v !== undefined).length > 1) throw usageError('give the token one way: an argument, -, --file or --profile')
+    if (file !== undefined) {
+      try {
+        return await readFile(file, 'utf8')
+      } catch (error) {
+        throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+      }
+    }
+
+    if (arg !== undefined && arg !== '-') return arg
+    if (arg === '-' || (profile === undefined && !process.stdin.isTTY)) {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    }
+
+    const service = new ProfileService(this.config, process.env)
+    const name = profileName(profile, process.env, service.store.read().defaultProfile)
+    await service.store.get(name)
+    const latest = await new TokenRecords((await service.openStorage()).blobs, name).latest()
+    if (!latest) throw configError(`profile '${name}' has no cached token`, {next: `get one with \`entratool get-token --profile ${name}\``})
+    return latest.accessToken
+  }
+}

@@ -1,0 +1,38 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {renderData, table} from '../lib/render-data.js'
+import {ProfileService} from '../profiles/profile-service.js'
+
+export default class ListProfiles extends BaseCommand {
+  static description = 'Lists all profiles with their cached-token state and where their tokens and secrets are stored. The default profile is marked with *.'
+
+  static examples = [
+    {command: '<%= config.bin %> list-profiles', description: 'A table'},
+    {command: '<%= config.bin %> list-profiles -o json | jq -r ".[].name"', description: 'Profile names for a script'},
+  ]
+
+  static flags = {
+    output: Flags.string({char: 'o', default: 'table', description: 'Output format.', options: ['table', 'json', 'yaml']}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ListProfiles)
+    const service = new ProfileService(this.config, process.env)
+    const profiles = await service.summaries()
+    if (flags.output !== 'table') {
+      process.stdout.write(await renderData(profiles, flags.output as 'json' | 'yaml'))
+      return
+    }
+
+    if (profiles.length === 0) {
+      this.ui.status('No profiles yet. Create one with `entratool create-profile`.')
+      return
+    }
+
+    const rows = profiles.map((p) => [`${p.default ? '* ' : '  '}${p.name}`, p.flow ?? '-', p.tenant_id, p.client_id, p.token.state === 'none' ? 'none' : `${p.token.state} (${p.token.expires_at})`])
+    process.stdout.write(table(['  NAME', 'FLOW', 'TENANT', 'CLIENT ID', 'TOKEN'], rows))
+    const storage = await service.openStorage()
+    process.stdout.write(`\nTokens: ${storage.description.tokens}\nSecrets: ${storage.description.secrets}\n`)
+  }
+}

@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+
+import type {ProfileFields} from '../profiles/profile-service.js'
+import {splitScopes} from '../profiles/validate.js'
+import {portFlag, portRangeFlag} from './flags.js'
+
+/** The profile fields as flags, shared by create-profile and edit-profile. */
+export const profileFieldFlags = {
+  authority: Flags.string({description: 'Cloud or authority: public (default), usgov, china, a host, or a full authority URL (B2C, CIAM, custom).'}),
+  'ca-file': Flags.string({description: 'PEM file of extra CA certificates to trust for the authority (like ENTRATOOL_CA_FILE).', helpValue: '<path>'}),
+  certificate: Flags.string({description: 'Client certificate: a PEM holding certificate and key, or a PFX.', helpValue: '<path>'}),
+  'certificate-password-stdin': Flags.boolean({description: 'Read the PFX password from stdin and keep it in secure storage.'}),
+  'client-id': Flags.string({description: 'Application (client) id, a GUID.', helpValue: '<guid>'}),
+  'client-secret-stdin': Flags.boolean({description: 'Read the client secret from stdin (never pass a secret as an argument) and keep it in secure storage.'}),
+  default: Flags.boolean({description: 'Make this the default profile.'}),
+  'federated-token-file': Flags.string({description: 'File holding a federated token (workload identity), re-read on every request.', helpValue: '<path>'}),
+  flow: Flags.string({char: 'f', description: 'Default flow for this profile (see `entratool flows`).', helpValue: '<flow>'}),
+  port: portFlag({description: 'Loopback port for the interactive flow.', exclusive: ['port-range']}),
+  'port-range': portRangeFlag({description: 'Loopback port range for the interactive flow, e.g. 8000-8100.'}),
+  'private-key': Flags.string({description: 'PEM private key, when it is not in the --certificate file.', helpValue: '<path>'}),
+  scope: Flags.string({char: 's', description: 'Default scope(s); repeatable, space- or comma-separated.', multiple: true}),
+  'send-x5c': Flags.boolean({allowNo: true, description: 'Send the certificate chain (x5c) for subject name/issuer authentication.'}),
+  'tenant-id': Flags.string({description: 'Tenant: a GUID, a domain, common, organizations or consumers.', helpValue: '<tenant>'}),
+}
+
+type FieldFlags = {
+  [K in keyof typeof profileFieldFlags]?: unknown
+}
+
+export function fieldsFromFlags(flags: FieldFlags): ProfileFields {
+  const scopes = flags.scope ? splitScopes(flags.scope as string[]) : undefined
+  return {
+    authority: flags.authority as string | undefined,
+    caFile: flags['ca-file'] as string | undefined,
+    certificatePath: flags.certificate as string | undefined,
+    clientId: flags['client-id'] as string | undefined,
+    federatedTokenFile: flags['federated-token-file'] as string | undefined,
+    flow: flags.flow as string | undefined,
+    port: flags.port as number | undefined,
+    portRange: flags['port-range'] as [number, number] | undefined,
+    privateKeyPath: flags['private-key'] as string | undefined,
+    scopes,
+    sendX5c: flags['send-x5c'] as boolean | undefined,
+    tenantId: flags['tenant-id'] as string | undefined,
+  }
+}

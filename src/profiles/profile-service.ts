@@ -1,0 +1,168 @@
+import type {Interfaces} from '@oclif/core'
+
+import {usageError} from '../errors.js'
+import {discoverFlows, findFlow} from '../flows/registry.js'
+import {configDir, openStorage} from '../storage/open-storage.js'
+import {secretKey, type Storage} from '../storage/storage.js'
+import {TokenRecords} from '../tokens/token-records.js'
+import type {Profile} from './profile.js'
+import {ProfileStore} from './store.js'
+import {authorityUrl, checkAuthority, checkClientId, checkName, checkTenant} from './validate.js'
+
+/** Profile fields as given by flags or prompts; undefined = not given. */
+export interface ProfileFields {
+  authority?: string
+  caFile?: string
+  certificatePath?: string
+  clientId?: string
+  federatedTokenFile?: string
+  flow?: string
+  port?: number
+  portRange?: [number, number]
+  privateKeyPath?: string
+  scopes?: string[]
+  sendX5c?: boolean
+  tenantId?: string
+}
+
+export interface SecretsInput {
+  clientSecret?: string
+  certificatePassword?: string
+}
+
+export interface ProfileSummary {
+  name: string
+  default: boolean
+  tenant_id: string
+  client_id: string
+  flow: string | null
+  authority: string
+  scopes: string[]
+  account: string | null
+  token: {state: 'expired' | 'none' | 'valid'; expires_at: string | null}
+  client_secret: 'environment' | 'none' | 'stored'
+  storage: {kind: string; tokens: string; secrets: string}
+  created_at: string
+  updated_at: string
+}
+
+/** The profile commands' one service: validation, secrets in secure storage, tokens on delete. */
+export class ProfileService {
+  readonly store: ProfileStore
+  private storage?: Storage
+
+  constructor(
+    private readonly config: Interfaces.Config,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.store = new ProfileStore(configDir(config, env))
+  }
+
+  async create(name: string, fields: ProfileFields, secrets: SecretsInput, options: {force?: boolean; makeDefault?: boolean}): Promise<Profile> {
+    const problem = checkName(name) ?? checkTenant(fields.tenantId ?? '') ?? checkClientId(fields.clientId ?? '') ?? checkFields(fields)
+    if (problem) throw usageError(problem)
+    const now = new Date().toISOString()
+    const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
+    const stored = await this.saveSecrets(name, secrets)
+    return this.store.create({...profile, ...stored}, options)
+  }
+
+  async delete(name: string): Promise<Profile> {
+    const profile = await this.store.get(name)
+    const storage = await this.openStorage()
+    await this.clearTokens(name)
+    await storage.secrets.delete(secretKey(name, 'client-secret'))
+    await storage.secrets.delete(secretKey(name, 'certificate-password'))
+    return this.store.delete(profile.name)
+  }
+
+  async clearTokens(name: string): Promise<void> {
+    const storage = await this.openStorage()
+    await new TokenRecords(storage.blobs, name).clear()
+    await storage.blobs.delete(`${name}.msal`)
+  }
+
+  async edit(name: string, fields: ProfileFields, secrets: SecretsInput, makeDefault: boolean): Promise<Profile> {
+    const problem = (fields.tenantId === undefined ? undefined : checkTenant(fields.tenantId)) ?? (fields.clientId === undefined ? undefined : checkClientId(fields.clientId)) ?? checkFields(fields)
+    if (problem) throw usageError(problem)
+    await this.store.get(name)
+    fields = {...fields, flow: await this.flowId(fields.flow)}
+    const stored = await this.saveSecrets(name, secrets)
+    const identityChanged = fields.tenantId !== undefined || fields.clientId !== undefined || fields.authority !== undefined
+    const updated = await this.store.update(name, (p) => {
+      const next: Profile = {...p, ...compact(fields), ...stored, updatedAt: new Date().toISOString()}
+      // Tokens of another tenant, app or cloud must not be served for this profile.
+      if (identityChanged) delete next.account
+      return next
+    })
+    if (identityChanged) await this.clearTokens(name)
+    if (makeDefault) await this.store.setDefault(name)
+    return updated
+  }
+
+  async summaries(names?: string[]): Promise<ProfileSummary[]> {
+    const file = this.store.read()
+    const storage = await this.openStorage()
+    const profiles = names ? names.map((n) => Object.hasOwn(file.profiles, n) ? file.profiles[n] : undefined).filter((p): p is Profile => p !== undefined) : Object.values(file.profiles)
+    const envSecret = Boolean(this.env.ENTRATOOL_CLIENT_SECRET || this.env.AZURE_CLIENT_SECRET)
+    return Promise.all(
+      profiles
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(async (p) => {
+          const latest = await new TokenRecords(storage.blobs, p.name).latest()
+          return {
+            account: p.account?.username ?? null,
+            authority: authorityUrl(p.authority, p.tenantId),
+            client_id: p.clientId,
+            client_secret: envSecret ? 'environment' : p.secretRef ? 'stored' : 'none',
+            created_at: p.createdAt,
+            default: file.defaultProfile === p.name,
+            flow: p.flow ?? null,
+            name: p.name,
+            scopes: p.scopes ?? [],
+            storage: {kind: storage.kind, ...storage.description},
+            tenant_id: p.tenantId,
+            token: latest ? {expires_at: new Date(latest.expiresOn).toISOString(), state: latest.expiresOn > Date.now() ? 'valid' : 'expired'} : {expires_at: null, state: 'none'},
+            updated_at: p.updatedAt,
+          } satisfies ProfileSummary
+        }),
+    )
+  }
+
+  async openStorage(): Promise<Storage> {
+    this.storage ??= await openStorage(this.config, this.env)
+    return this.storage
+  }
+
+  /** The canonical id of an installed flow (aliases accepted); a missing flow exits 3. */
+  private async flowId(flow: string | undefined): Promise<string | undefined> {
+    if (flow === undefined) return undefined
+    return findFlow(await discoverFlows(this.config), flow).id
+  }
+
+  private async saveSecrets(name: string, secrets: SecretsInput): Promise<Partial<Profile>> {
+    const refs: Partial<Profile> = {}
+    if (secrets.clientSecret === undefined && secrets.certificatePassword === undefined) return refs
+    const storage = await this.openStorage()
+    if (secrets.clientSecret !== undefined) {
+      refs.secretRef = secretKey(name, 'client-secret')
+      await storage.secrets.set(refs.secretRef, secrets.clientSecret)
+    }
+
+    if (secrets.certificatePassword !== undefined) {
+      refs.certificatePasswordRef = secretKey(name, 'certificate-password')
+      await storage.secrets.set(refs.certificatePasswordRef, secrets.certificatePassword)
+    }
+
+    return refs
+  }
+}
+
+function checkFields(fields: ProfileFields): string | undefined {
+  if (fields.authority !== undefined) return checkAuthority(fields.authority)
+}
+
+/** Drops undefined fields so profiles.json holds only what was set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}

@@ -1,0 +1,58 @@
+// `npm run emulator [-- --port N]`: one JSON line on stdout for scripts, readable notes on stderr.
+import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, PUBLIC_CLIENT_ID, startEmulator} from './index.js'
+
+function parsePort(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = arg === '--port' ? argv[i + 1] : arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined
+    if (value === undefined) continue
+    const port = Number(value)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      process.stderr.write(`emulator: --port must be an integer 0-65535, got '${value}'\n`)
+      process.exit(2)
+    }
+    return port
+  }
+  return 0
+}
+
+const emulator = await startEmulator({port: parsePort(process.argv.slice(2))})
+process.stdout.write(
+  JSON.stringify({
+    url: emulator.url,
+    host: emulator.host,
+    caFile: emulator.caFile,
+    tenantId: emulator.tenantId,
+    publicClientId: PUBLIC_CLIENT_ID,
+    confidentialClientId: CONFIDENTIAL_CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    controlUrl: `${emulator.url}/_emulator`,
+  }) + '\n',
+)
+process.stderr.write(
+  [
+    `Entra ID emulator listening on ${emulator.url}`,
+    `  authority:  ${emulator.authority()}  (knownAuthorities: ${emulator.host})`,
+    `  CA file:    ${emulator.caFile}  (NODE_EXTRA_CA_CERTS or ENTRATOOL_CA_FILE)`,
+    `  sign in as: ${DEFAULT_USER.username} / ${DEFAULT_USER.password}`,
+    `  device login page: ${emulator.url}/devicelogin`,
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n'),
+)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write('Stopping the emulator...\n')
+    emulator.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`emulator: ${String(err)}\n`)
+        process.exit(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,95 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {createServer} from 'node:https'
+import type {AddressInfo, Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, PUBLIC_CLIENT_ID} from './constants.js'
+import {createControl} from './control.js'
+import {createControlHandler} from './control-routes.js'
+import {OidcIssuer} from './oidc-issuer.js'
+import {createPki} from './pki.js'
+import {createRouter} from './router.js'
+import {EmulatorState} from './state.js'
+import {TokenIssuer} from './tokens.js'
+import type {Emulator, EmulatorOptions} from './types.js'
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const pki = await createPki()
+  const dir = await mkdtemp(join(tmpdir(), 'entratool-emulator-'))
+  const caFile = join(dir, 'ca.pem')
+  await writeFile(caFile, pki.caPem, {mode: 0o600})
+
+  const server = createServer({key: pki.serverKeyPem, cert: pki.serverCertPem})
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      // Loopback only: the emulator must never be reachable from another machine.
+      server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
+    })
+  } catch (err) {
+    await rm(dir, {recursive: true, force: true})
+    throw err
+  }
+
+  const port = (server.address() as AddressInfo).port
+  const host = `127.0.0.1:${port}`
+  const url = `https://${host}`
+  const state = new EmulatorState()
+  const oidc = new OidcIssuer(url, pki.oidcKey)
+  const control = createControl(state, oidc)
+  const timers = new Set<NodeJS.Timeout>()
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
+  const info = () => ({url, host, caFile, tenantId: DEFAULT_TENANT_ID, publicClientId: PUBLIC_CLIENT_ID, confidentialClientId: CONFIDENTIAL_CLIENT_ID})
+  const router = createRouter({
+    state,
+    baseUrl: url,
+    host,
+    tokenKey: pki.tokenKey,
+    oidc,
+    oidcIssuer: {url: oidc.url, key: pki.oidcKey},
+    issuer: new TokenIssuer(state, pki.tokenKey, url),
+    delay,
+    control: createControlHandler(control, info),
+  })
+  server.on('request', (req, res) => {
+    router(req, res).catch((err: unknown) => {
+      process.stderr.write(`emulator: ${(err as Error)?.stack ?? String(err)}\n`)
+      if (!res.headersSent) res.writeHead(500).end()
+      else res.destroy()
+    })
+  })
+
+  let stopped: Promise<void> | undefined
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const timer of timers) clearTimeout(timer)
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const socket of sockets) socket.destroy()
+      await closed
+      await rm(dir, {recursive: true, force: true})
+    })())
+
+  return {
+    url,
+    port,
+    host,
+    caPem: pki.caPem,
+    caFile,
+    tenantId: DEFAULT_TENANT_ID,
+    authority: (tenant?: string) => `${url}/${tenant ?? DEFAULT_TENANT_ID}`,
+    control,
+    stop,
+  }
+}
