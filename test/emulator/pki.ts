@@ -15,7 +15,7 @@ export interface Pki {
 
 const generateRsa = promisify(generateKeyPair)
 
-interface CertSpec {
+export interface CertSpec {
   commonName: string
   publicKey: KeyObject
   issuer?: {cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey}
@@ -23,7 +23,7 @@ interface CertSpec {
   extensions: object[]
 }
 
-function issue(spec: CertSpec): forge.pki.Certificate {
+export function issue(spec: CertSpec): forge.pki.Certificate {
   const cert = forge.pki.createCertificate()
   cert.publicKey = forge.pki.publicKeyFromPem(spec.publicKey.export({type: 'spki', format: 'pem'}) as string)
   // Positive serial: a leading 0x00..0x7f byte keeps the DER INTEGER non-negative.
@@ -40,11 +40,11 @@ function issue(spec: CertSpec): forge.pki.Certificate {
   return cert
 }
 
-function toForgeKey(key: KeyObject): forge.pki.rsa.PrivateKey {
+export function toForgeKey(key: KeyObject): forge.pki.rsa.PrivateKey {
   return forge.pki.privateKeyFromPem(key.export({type: 'pkcs1', format: 'pem'}) as string) as forge.pki.rsa.PrivateKey
 }
 
-function derOf(cert: forge.pki.Certificate): Buffer {
+export function derOf(cert: forge.pki.Certificate): Buffer {
   return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary')
 }
 

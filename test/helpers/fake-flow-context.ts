@@ -1,15 +1,8 @@
 /**
- * A FlowContext for testing flow plugins without the core: real MSAL against the emulator (trust
- * through a tiny node:https network client), a recording UI, a real clock and an AbortController.
+ * A FlowContext for testing flow plugins without the core: real MSAL against the emulator (trusting
+ * its CA through the emulator's MSAL network client), a recording UI, a real clock and an AbortController.
  */
-import {
-  CryptoProvider,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-  PublicClientApplication,
-} from '@azure/msal-node'
-import {request} from 'node:https'
+import {CryptoProvider, PublicClientApplication} from '@azure/msal-node'
 
 import type {
   Clock,
@@ -21,6 +14,7 @@ import type {
   MsalAuthenticationResult,
   TokenResult,
 } from '../../src/flows/contract.js'
+import {emulatorNetworkClient} from '../emulator/msal-network.js'
 
 export class FlowError extends Error {
   constructor(
@@ -76,37 +70,6 @@ export const realClock: Clock = {
     }),
 }
 
-/** MSAL's INetworkModule over node:https, trusting only the given CA (the emulator's). */
-export function httpsNetworkClient(ca: string): INetworkModule {
-  const send = <T>(method: string, url: string, options?: NetworkRequestOptions, timeout?: number) =>
-    new Promise<NetworkResponse<T>>((resolve, reject) => {
-      const body = options?.body ?? ''
-      const headers = {...options?.headers, ...(method === 'POST' ? {'Content-Length': String(Buffer.byteLength(body))} : {})}
-      const outgoing = request(url, {ca, headers, method, timeout}, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('error', reject)
-        response.on('end', () => {
-          try {
-            const text = Buffer.concat(chunks).toString('utf8')
-            const responseHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]))
-            resolve({body: (text ? JSON.parse(text) : {}) as T, headers: responseHeaders, status: response.statusCode ?? 0})
-          } catch (error) {
-            reject(error)
-          }
-        })
-      })
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`Request to ${url} timed out`)))
-      outgoing.on('error', reject)
-      outgoing.end(method === 'POST' ? body : undefined)
-    })
-
-  return {
-    sendGetRequestAsync: (url, options, timeout) => send('GET', url, options, timeout),
-    sendPostRequestAsync: (url, options) => send('POST', url, options),
-  }
-}
-
 export interface FakeContextOptions {
   emulator: {authority(tenant?: string): string; caPem: string; host: string}
   settings: Pick<FlowSettings, 'clientId' | 'scopes'> & Partial<FlowSettings>
@@ -137,7 +100,7 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
     timeoutMs: 20_000,
     ...options.settings,
   }
-  const system = {networkClient: httpsNetworkClient(emulator.caPem)}
+  const system = {networkClient: emulatorNetworkClient(emulator.caPem)}
   const auth = {authority: settings.authority, clientId: settings.clientId, knownAuthorities: [emulator.host]}
 
   const ctx: FlowContext = {

@@ -81,6 +81,21 @@ describe('browser opener', () => {
     assert.equal(defaultUsed, false)
   })
 
+  it('loads `open` lazily and hands it the URL (on Linux through its xdg-open, which reads BROWSER)', async function () {
+    if (process.platform !== 'linux') this.skip()
+    const browser = await fakeBrowser('via-xdg-open')
+    const saved = process.env.BROWSER
+    // `open` spawns xdg-open with the process environment, not the one given to the flow.
+    process.env.BROWSER = browser
+    try {
+      await systemBrowserOpenerDeps({}).openDefault(URL_WITH_SPECIALS)
+      assert.deepEqual(await recordedArgs(browser), [URL_WITH_SPECIALS])
+    } finally {
+      if (saved === undefined) delete process.env.BROWSER
+      else process.env.BROWSER = saved
+    }
+  })
+
   it('splits BROWSER on ; on Windows, where : is part of a path', () => {
     assert.deepEqual(browserCommands('C:\\Tools\\ff.exe -new-tab %s;edge', 'u', 'win32'), [
       ['C:\\Tools\\ff.exe', '-new-tab', 'u'],

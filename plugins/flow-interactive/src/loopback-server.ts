@@ -179,7 +179,7 @@ class CallbackServer implements LoopbackServer {
         (server) =>
           new Promise<void>((resolve) => {
             server.close(() => resolve())
-            void 0
+            server.closeAllConnections()
           }),
       ),
     )

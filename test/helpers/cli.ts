@@ -1,0 +1,51 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '..', '..')
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>
+  input?: string
+  timeoutMs?: number
+}
+
+/** Only what a clean shell would have: no ENTRATOOL_*, AZURE_* or proxy settings leak in from the host. */
+export function baseEnv(home: string): Record<string, string> {
+  return {HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1', PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmpdir(), XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share')}
+}
+
+/** Runs the built CLI as a subprocess, as users and scripts do. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolvePromise({code, signal, stderr, stdout})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** A fresh home and config directory for one test file; removed by `cleanup`. */
+export function sandbox(): {home: string; configDir: string; env: Record<string, string>; cleanup: () => void} {
+  const home = mkdtempSync(join(tmpdir(), 'entratool-test-'))
+  const configDir = join(home, 'config')
+  return {cleanup: () => rmSync(home, {force: true, recursive: true}), configDir, env: {...baseEnv(home), ENTRATOOL_CONFIG_DIR: configDir}, home}
+}

@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict'
+import {get} from 'node:http'
+import {createServer} from 'node:net'
+
+import type {OpenOutcome} from '../../plugins/flow-interactive/src/browser-opener.js'
+import {createInteractiveFlow} from '../../plugins/flow-interactive/src/interactive-flow.js'
+import type {FlowSettings, TokenResult} from '../../src/flows/contract.js'
+import {API_APP_ID_URI, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {createFakeFlowContext, FlowError, type RecordingUi} from '../helpers/fake-flow-context.js'
+import {ScriptedBrowser, type ScriptedSignIn} from './scripted-browser.js'
+
+describe('interactive flow against the emulator', function () {
+  this.timeout(20_000)
+  let emu: Emulator
+
+  before(async () => {
+    emu = await startEmulator()
+  })
+
+  after(async () => {
+    await emu.stop()
+  })
+
+  beforeEach(() => {
+    emu.control.reset()
+  })
+
+  function context(settings: Partial<FlowSettings> = {}, runFlow?: (id: string) => Promise<TokenResult>) {
+    return createFakeFlowContext({emulator: emu, runFlow, settings: {clientId: PUBLIC_CLIENT_ID, scopes: [`${API_APP_ID_URI}/Data.Read`], ...settings}})
+  }
+
+  function withBrowser(script: ScriptedSignIn, outcome?: OpenOutcome) {
+    const browser = new ScriptedBrowser(emu, script, outcome)
+    return {browser, flow: createInteractiveFlow({isHeadless: () => false, openBrowser: browser.openBrowser})}
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<Error> {
+    return promise.then(
+      () => assert.fail('the flow should have failed'),
+      (error: unknown) => error as Error,
+    )
+  }
+
+  function codeExchanges(): number {
+    return emu.control.requests().filter((entry) => entry.grantType === 'authorization_code').length
+  }
+
+  function redirectPort(authorizeUrl: string): number {
+    return Number(new URL(new URL(authorizeUrl).searchParams.get('redirect_uri')!).port)
+  }
+
+  function refused(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      get({agent: false, host: '127.0.0.1', path: '/', port}, () => resolve(false)).on('error', (error: NodeJS.ErrnoException) =>
+        resolve(error.code === 'ECONNREFUSED'),
+      )
+    })
+  }
+
+  async function urlShown(ui: RecordingUi): Promise<string> {
+    for (;;) {
+      const line = ui.lines.find((entry) => entry.level === 'instruct' && entry.text.startsWith('  https://'))
+      if (line) return line.text.trim()
+      await new Promise((resolve) => {
+        setTimeout(resolve, 10)
+      })
+    }
+  }
+
+  it('signs in with PKCE and state through the loopback redirect, shows a clean success page, and closes the server', async () => {
+    const {browser, flow} = withBrowser({action: 'signin'})
+    const {ctx, ui} = context()
+    const result = await flow.acquire(ctx)
+    await browser.finished()
+
+    assert.equal(result.account?.username, DEFAULT_USER.username)
+    assert.ok(result.accessToken.length > 20)
+    const [authorizeUrl] = browser.authorizeUrls
+    const params = new URL(authorizeUrl).searchParams
+    const port = redirectPort(authorizeUrl)
+    assert.equal(params.get('redirect_uri'), `http://localhost:${port}/`)
+    assert.ok(port >= 49_152 && port <= 65_535)
+    assert.equal(params.get('code_challenge_method'), 'S256')
+    assert.match(params.get('code_challenge') ?? '', /^[\w-]{43}$/)
+    assert.match(params.get('state') ?? '', /^[\w-]{43}$/)
+    assert.equal(params.get('response_mode'), 'query')
+    assert.equal(params.get('prompt'), 'select_account')
+    assert.equal(params.get('login_hint'), null)
+
+    const [callback, done] = browser.visits
+    assert.deepEqual([callback.status, callback.location], [302, '/done'])
+    assert.equal(done.url, `http://localhost:${port}/done`)
+    assert.equal(done.status, 200)
+    assert.ok(done.body.includes('Authentication successful'))
+    const code = new URL(callback.url).searchParams.get('code')!
+    assert.ok(!ui.text().includes(code), 'the code is never printed')
+
+    assert.deepEqual(ui.lines, [
+      {level: 'status', text: 'Opening browser for authentication...'},
+      {level: 'success', text: 'Browser opened'},
+      {level: 'waiting', text: 'Waiting for sign-in...'},
+      {level: 'success', text: 'Authentication successful!'},
+    ])
+    assert.equal(codeExchanges(), 1)
+    assert.ok(await refused(port), 'the loopback server is closed')
+  })
+
+  it('sends the login hint instead of asking to select an account', async () => {
+    const {browser, flow} = withBrowser({action: 'signin'})
+    await flow.acquire(context({loginHint: DEFAULT_USER.username}).ctx)
+    const params = new URL(browser.authorizeUrls[0]).searchParams
+    assert.equal(params.get('login_hint'), DEFAULT_USER.username)
+    assert.equal(params.get('prompt'), null)
+  })
+
+  it('ends with an interaction error carrying the AADSTS code when the person cancels', async () => {
+    const {browser, flow} = withBrowser({action: 'cancel'})
+    const error = await failure(flow.acquire(context().ctx))
+    await browser.finished()
+
+    assert.ok(error instanceof FlowError)
+    assert.equal(error.kind, 'interaction')
+    assert.equal(error.message, 'Sign-in failed (access_denied): User declined to consent to access the app.')
+    assert.equal(error.details.code, 'AADSTS65004')
+    assert.ok(error.details.correlationId)
+    assert.equal(browser.visits[0].status, 400)
+    assert.ok(browser.visits[0].body.includes('User declined to consent to access the app.'))
+    assert.equal(codeExchanges(), 0)
+  })
+
+  it('rejects a callback whose state does not match, exchanging nothing', async () => {
+    const {browser, flow} = withBrowser({action: 'signin', tamper: (callback) => callback.searchParams.set('state', 'forged')})
+    const error = await failure(flow.acquire(context().ctx))
+    await browser.finished()
+
+    assert.ok(error instanceof FlowError)
+    assert.equal(error.kind, 'auth')
+    assert.match(error.message, /state mismatch/)
+    assert.equal(browser.visits[0].status, 400)
+    assert.equal(codeExchanges(), 0)
+  })
+
+  it('only prints the URL with --no-browser', async () => {
+    const browser = new ScriptedBrowser(emu, {action: 'signin'})
+    const flow = createInteractiveFlow({
+      isHeadless: () => false,
+      openBrowser: () => assert.fail('no browser may be opened'),
+    })
+    const {ctx, ui} = context({openBrowser: false})
+    const signIn = flow.acquire(ctx)
+    await browser.navigate(await urlShown(ui))
+    const result = await signIn
+
+    assert.equal(result.account?.username, DEFAULT_USER.username)
+    assert.deepEqual(ui.lines.slice(0, 2).map((line) => [line.level, line.text.startsWith('  ') ? 'URL' : line.text]), [
+      ['instruct', 'Open this URL in a browser to sign in:'],
+      ['instruct', 'URL'],
+    ])
+  })
+
+  const urlCases: Array<[string, OpenOutcome, Partial<FlowSettings>, string[]]> = [
+    ['when the launcher cannot tell whether a browser appeared', 'launched', {}, ['success Browser opened', 'instruct If no browser window appeared, open this URL to sign in:']],
+    ['when no browser could be opened', 'failed', {}, ['warn Could not open a browser.', 'instruct Open this URL in a browser to sign in:']],
+    ['with --show-url', 'opened', {showUrl: true}, ['success Browser opened', 'instruct Sign-in URL:']],
+  ]
+  for (const [name, outcome, settings, expected] of urlCases) {
+    it(`also prints the URL ${name}`, async () => {
+      const {browser, flow} = withBrowser({action: 'signin'}, outcome)
+      const {ctx, ui} = context(settings)
+      await flow.acquire(ctx)
+      const lines = ui.lines.map((line) => `${line.level} ${line.text}`)
+      assert.deepEqual(lines.slice(1, 4), [...expected, `instruct   ${browser.authorizeUrls[0]}`])
+    })
+  }
+
+  it('times out with next steps and closes the server', async () => {
+    let authorizeUrl = ''
+    const flow = createInteractiveFlow({
+      isHeadless: () => false,
+      async openBrowser(url) {
+        authorizeUrl = url
+        return 'opened'
+      },
+    })
+    const error = await failure(flow.acquire(context({timeoutMs: 200}).ctx))
+    assert.ok(error instanceof FlowError)
+    assert.equal(error.kind, 'interaction')
+    assert.equal(error.message, 'Timeout waiting for authentication callback')
+    assert.match(error.details.next ?? '', /http:\/\/localhost/)
+    assert.ok(await refused(redirectPort(authorizeUrl)))
+  })
+
+  it('stops on Ctrl+C and closes the server', async () => {
+    let authorizeUrl = ''
+    const flow = createInteractiveFlow({
+      isHeadless: () => false,
+      async openBrowser(url) {
+        authorizeUrl = url
+        return 'opened'
+      },
+    })
+    const {abort, ctx} = context()
+    const signIn = flow.acquire(ctx)
+    setTimeout(() => abort.abort(), 100)
+    const error = await failure(signIn)
+    assert.ok(error instanceof FlowError)
+    assert.equal(error.kind, 'interrupted')
+    assert.ok(await refused(redirectPort(authorizeUrl)))
+  })
+
+  it('reports a busy --port as a usage error before opening anything', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => {
+      blocker.listen(0, '127.0.0.1', resolve)
+    })
+    const {port} = blocker.address() as {port: number}
+    try {
+      const {browser, flow} = withBrowser({action: 'signin'})
+      const {ctx, ui} = context({port})
+      const error = await failure(flow.acquire(ctx))
+      assert.ok(error instanceof FlowError)
+      assert.equal(error.kind, 'usage')
+      assert.equal(error.message, `Port ${port} is already in use`)
+      assert.match(error.details.next ?? '', new RegExp(`lsof -i :${port}`))
+      assert.deepEqual([browser.authorizeUrls, ui.lines], [[], []])
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('signs in on a fixed --port', async () => {
+    const probe = createServer()
+    await new Promise<void>((resolve) => {
+      probe.listen(0, '127.0.0.1', resolve)
+    })
+    const {port} = probe.address() as {port: number}
+    await new Promise((resolve) => {
+      probe.close(resolve)
+    })
+    const {browser, flow} = withBrowser({action: 'signin'})
+    await flow.acquire(context({port}).ctx)
+    assert.equal(redirectPort(browser.authorizeUrls[0]), port)
+  })
+
+  it('shows the failure in the browser and rethrows MSAL’s error when the code exchange fails', async () => {
+    emu.control.injectFault({count: 1, endpoint: 'token', kind: 500})
+    const {browser, flow} = withBrowser({action: 'signin'})
+    const error = await failure(flow.acquire(context().ctx))
+    await browser.finished()
+
+    assert.ok(!(error instanceof FlowError), 'MSAL errors are left to the core')
+    const done = browser.visits.at(-1)!
+    assert.ok(done.url.endsWith('/done'))
+    assert.ok(done.body.includes('Sign-in could not be completed'))
+  })
+
+  it('falls back to the device code flow when there is no display', async () => {
+    const token: TokenResult = {accessToken: 't', account: null, expiresOn: new Date(), scopes: [], tenantId: 'x'}
+    const {ctx, flowsRun, ui} = context({}, async () => token)
+    const flow = createInteractiveFlow({isHeadless: () => true, openBrowser: () => assert.fail('no browser in a headless session')})
+    assert.equal(await flow.acquire(ctx), token)
+    assert.deepEqual(flowsRun, ['device-code'])
+    assert.deepEqual(ui.lines, [{level: 'status', text: 'No display detected. Falling back to device code flow.'}])
+  })
+})
