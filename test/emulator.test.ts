@@ -163,6 +163,7 @@ describe('Entra ID emulator', function () {
         codeChallenge: pkce.challenge,
         codeChallengeMethod: 'S256',
         state: 'state-123',
+        nonce: 'nonce-456',
         loginHint: DEFAULT_USER.username,
         ...extra,
       })
@@ -190,6 +191,8 @@ describe('Entra ID emulator', function () {
       assert.equal(claims.scp, 'Data.Read')
       assert.equal(claims.oid, DEFAULT_USER.oid)
       assert.equal(result.account?.username, DEFAULT_USER.username)
+      assert.equal(result.idTokenClaims.nonce, 'nonce-456')
+      assert.equal((result.idTokenClaims as {aud?: string}).aud, PUBLIC_CLIENT_ID)
       assert.equal(result.account?.homeAccountId, `${DEFAULT_USER.oid}.${DEFAULT_TENANT_ID}`)
 
       const reused = await emulatorRequest(emu, 'POST', TOKEN_PATH, {

@@ -15,6 +15,8 @@ export interface TransportFailure {
 export class TransportError extends AuthError {
   constructor(readonly failure: TransportFailure) {
     super('network_error', failure.detail)
+    // AuthError's constructor resets the prototype to its own, which would hide this subclass.
+    Object.setPrototypeOf(this, TransportError.prototype)
     this.name = 'TransportError'
   }
 }

@@ -76,7 +76,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     (stopped ??= (async () => {
       for (const timer of timers) clearTimeout(timer)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      
+      for (const socket of sockets) socket.destroy()
       await closed
       await rm(dir, {recursive: true, force: true})
     })())
