@@ -17,6 +17,24 @@ function parsePort(argv: string[]): number {
 }
 
 const emulator = await startEmulator({port: parsePort(process.argv.slice(2))})
+// Installed before the JSON line is printed: a parent that reads it may signal at once, and an
+// unhandled SIGTERM would kill the process without cleaning up.
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write('Stopping the emulator...\n')
+    emulator.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`emulator: ${String(err)}\n`)
+        process.exit(1)
+      },
+    )
+  })
+}
+
 process.stdout.write(
   JSON.stringify({
     url: emulator.url,
@@ -40,19 +58,3 @@ process.stderr.write(
     '',
   ].join('\n'),
 )
-
-let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    process.stderr.write('Stopping the emulator...\n')
-    emulator.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`emulator: ${String(err)}\n`)
-        process.exit(1)
-      },
-    )
-  })
-}
