@@ -1,5 +1,5 @@
 // `npm run emulator [-- --port N]`: one JSON line on stdout for scripts, readable notes on stderr.
-import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, PUBLIC_CLIENT_ID, startEmulator} from './index.js'
+import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, PUBLIC_CLIENT_ID, startEmulator, type Emulator} from './index.js'
 
 function parsePort(argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
@@ -16,24 +16,30 @@ function parsePort(argv: string[]): number {
   return 0
 }
 
-const emulator = await startEmulator({port: parsePort(process.argv.slice(2))})
-// Installed before the JSON line is printed: a parent that reads it may signal at once, and an
-// unhandled SIGTERM would kill the process without cleaning up.
+// Signals are handled from the start: an unhandled SIGTERM kills the process without removing the
+// CA's temp dir, and a parent that reads the JSON line below may signal at once.
 let stopping = false
+let emulator: Emulator | undefined = undefined
+function shutdown(running: Emulator): void {
+  process.stderr.write('Stopping the emulator...\n')
+  running.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`emulator: ${String(err)}\n`)
+      process.exit(1)
+    },
+  )
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
-    process.stderr.write('Stopping the emulator...\n')
-    emulator.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`emulator: ${String(err)}\n`)
-        process.exit(1)
-      },
-    )
+    if (emulator) shutdown(emulator)
   })
 }
+
+emulator = await startEmulator({port: parsePort(process.argv.slice(2))})
+if (stopping) shutdown(emulator)
 
 process.stdout.write(
   JSON.stringify({
