@@ -8,6 +8,7 @@ import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
+import {findCachedToken} from '../tokens/cached-token.js'
 import {recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
 
@@ -50,28 +51,24 @@ export class TokenService {
     const settings = resolveSettings(name, request, env, profile)
     const storage = await openStorage(this.deps.config, env)
     for (const warning of storage.warnings) ui.warn(warning)
-    const records = new TokenRecords(storage.blobs, name)
-    const key = recordKey(settings)
-    const reuse = !request.force && !request.refresh && !settings.claims && !settings.oneOff
-    if (reuse) {
-      const cached = await records.find(key, settings.minValidityMs)
-      if (cached) {
-        ui.success('Using cached token')
-        return {flow: cached.flow, fromCache: true, profile: name, token: {...cached, expiresOn: new Date(cached.expiresOn)}}
-      }
+    const reuse = !request.force && !request.refresh
+    const cached = reuse ? await findCachedToken(settings, storage) : undefined
+    if (cached) {
+      ui.success('Using cached token')
+      return cached
     }
 
     const work = async (): Promise<TokenOutcome> => {
       // Another process may have fetched the token while this one waited for the lock.
-      const fresh = reuse ? await records.find(key, settings.minValidityMs) : undefined
+      const fresh = reuse ? await findCachedToken(settings, storage) : undefined
       if (fresh) {
         ui.success('Using cached token')
-        return {flow: fresh.flow, fromCache: true, profile: name, token: {...fresh, expiresOn: new Date(fresh.expiresOn)}}
+        return fresh
       }
 
       const {token, flow} = await this.acquire(settings, storage, request)
       if (!settings.oneOff) {
-        await records.save(key, token, flow)
+        await new TokenRecords(storage.blobs, name).save(recordKey(settings), token, flow)
         if (token.account && token.account.homeAccountId !== profile?.account?.homeAccountId) {
           await profiles.update(name, (p) => ({...p, account: token.account!, updatedAt: new Date().toISOString()}))
         }

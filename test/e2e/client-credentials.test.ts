@@ -70,6 +70,16 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     assert.deepEqual(emu.control.requests(), [])
   })
 
+  it('the start-up fast path prints exactly what the full oclif path prints', async () => {
+    const fast = await runCli(['get-token', '-p', 'ci', '-o', 'json'], {env})
+    const full = await runCli(['get-token', '-p', 'ci', '-o', 'json', '--debug'], {env})
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.equal(full.code, 0, full.stderr)
+    const strip = (out: string) => ({...JSON.parse(out), expires_in: 0})
+    assert.deepEqual(strip(fast.stdout), strip(full.stdout))
+    assert.equal(fast.stderr, full.stderr.replaceAll(/^\[debug\].*\n/gm, ''))
+  })
+
   it('--force asks the authority again', async () => {
     emu.control.clearRequests()
     const res = await runCli(['get-token', '-p', 'ci', '--force', '-o', 'json'], {env})

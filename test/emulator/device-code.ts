@@ -28,7 +28,8 @@ export function handleDeviceAuthorization(ctx: Ctx, state: EmulatorState): void 
   const scope = ctx.form.get('scope')
   if (!scope) throw errors.missingParameter('scope')
   parseDelegatedScopes(scope, state)
-  const behavior = {...state.deviceBehavior}
+  // Interval and lifetime are fixed when the code is issued, as the client reads them only then.
+  const {interval, expiresIn} = state.deviceBehavior
   const grant: DeviceGrant = {
     deviceCode: randomId(48),
     userCode: newUserCode(state),
@@ -36,8 +37,7 @@ export function handleDeviceAuthorization(ctx: Ctx, state: EmulatorState): void 
     scope,
     status: 'pending',
     polls: 0,
-    expiresAt: Date.now() + behavior.expiresIn * 1000,
-    behavior,
+    expiresAt: Date.now() + expiresIn * 1000,
     slowDownSent: false,
   }
   state.deviceCodes.set(grant.deviceCode, grant)
@@ -46,8 +46,8 @@ export function handleDeviceAuthorization(ctx: Ctx, state: EmulatorState): void 
     user_code: grant.userCode,
     device_code: grant.deviceCode,
     verification_uri: verificationUri,
-    expires_in: behavior.expiresIn,
-    interval: behavior.interval,
+    expires_in: expiresIn,
+    interval,
     message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${grant.userCode} to authenticate.`,
   })
 }
@@ -65,17 +65,19 @@ export function pollDeviceCode(params: URLSearchParams, app: AppRegistration, st
   if (grant.clientId !== app.clientId) throw errors.invalidGrant(70000, 'The device code was issued to another client.')
   if (grant.status === 'redeemed') throw errors.invalidGrant(70000, 'The device code was already redeemed.')
   if (Date.now() >= grant.expiresAt) throw expired()
-  if (grant.behavior.slowDownOnce && !grant.slowDownSent) {
+  // Read at every poll, so a test can hold a flow in 'manual' and release it by switching mode.
+  const behavior = state.deviceBehavior
+  if (behavior.slowDownOnce && !grant.slowDownSent) {
     grant.slowDownSent = true
     // Entra has no AADSTS code for slow_down; RFC 8628 defines the error alone.
     throw new EntraError(400, 'slow_down', undefined, 'Polling too frequently; increase the polling interval by 5 seconds.')
   }
   grant.polls++
-  if (grant.status === 'pending' && grant.behavior.mode !== 'manual' && grant.polls > grant.behavior.afterPolls) {
-    if (grant.behavior.mode === 'approve') {
+  if (grant.status === 'pending' && behavior.mode !== 'manual' && grant.polls > behavior.afterPolls) {
+    if (behavior.mode === 'approve') {
       grant.status = 'approved'
       grant.user = DEFAULT_USER
-    } else if (grant.behavior.mode === 'deny') {
+    } else if (behavior.mode === 'deny') {
       grant.status = 'denied'
     } else {
       grant.expiresAt = Date.now()

@@ -52,7 +52,6 @@ export interface DeviceGrant {
   status: DeviceStatus
   polls: number
   expiresAt: number
-  behavior: Required<DeviceCodeBehavior>
   slowDownSent: boolean
   user?: User
   /** Proves the approve/deny form follows a successful sign-in on the device login page. */
