@@ -1,10 +1,11 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {configError, storageError} from '../errors.js'
+import {configError, storageError, usageError} from '../errors.js'
 import {ensurePrivateDir} from '../lib/fs-safe.js'
 import {withLock} from '../lib/lock.js'
 import {checkProfile, checkProfilesFile, type Profile, type ProfilesFile} from './profile.js'
+import {checkName} from './validate.js'
 
 export const PROFILES_FILE = 'profiles.json'
 
@@ -124,6 +125,8 @@ function brokenFile(file: string, problem: string) {
 }
 
 function requireProfile(data: ProfilesFile, name: string, file: string): Profile {
+  const invalid = checkName(name)
+  if (invalid) throw usageError(invalid)
   const profile = Object.hasOwn(data.profiles, name) ? data.profiles[name] : undefined
   if (!profile) {
     const known = Object.keys(data.profiles)

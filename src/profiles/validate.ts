@@ -74,3 +74,14 @@ export function splitScopes(values: readonly string[] | undefined): string[] {
   const scopes = (values ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean)
   return [...new Set(scopes)]
 }
+
+const OIDC_SCOPES = new Set(['email', 'offline_access', 'openid', 'profile'])
+
+/** Entra refuses a `/.default` scope mixed with other permissions; say so before the round trip. */
+export function checkScopes(scopes: readonly string[]): string | undefined {
+  const permissions = scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()))
+  const defaults = permissions.filter((s) => s.endsWith('/.default'))
+  if (defaults.length > 0 && permissions.length > 1) {
+    return `a /.default scope cannot be combined with other scopes (${permissions.join(', ')}): request ${defaults[0]} alone, or list the individual permissions instead`
+  }
+}

@@ -1,7 +1,7 @@
 import {usageError} from '../errors.js'
 import type {FlowSettings} from '../flows/contract.js'
 import type {Profile} from '../profiles/profile.js'
-import {authorityUrl, checkAuthority, checkClientId, checkTenant, splitScopes} from '../profiles/validate.js'
+import {authorityUrl, checkAuthority, checkClientId, checkName, checkScopes, checkTenant, splitScopes} from '../profiles/validate.js'
 
 /** The flags that feed settings; every field optional (absent = not given). */
 export interface SettingFlags {
@@ -40,7 +40,10 @@ export interface ResolvedSettings extends FlowSettings {
 
 /** Picks the profile name: flag > ENTRATOOL_PROFILE > the file's default > `default`. */
 export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv, fileDefault: string | undefined): string {
-  return flag ?? (env.ENTRATOOL_PROFILE || undefined) ?? fileDefault ?? DEFAULTS.profile
+  const name = flag ?? (env.ENTRATOOL_PROFILE || undefined) ?? fileDefault ?? DEFAULTS.profile
+  const problem = checkName(name)
+  if (problem) throw usageError(problem)
+  return name
 }
 
 /**
@@ -59,6 +62,10 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
   if (problem) throw usageError(problem)
 
   const flagScopes = splitScopes(flags.scope)
+  if (flags.scope && flagScopes.length === 0) throw usageError('--scope was given but holds no scope', {next: 'pass a scope such as https://graph.microsoft.com/User.Read, or leave --scope out for the profile\'s scopes'})
+  const scopes = flagScopes.length > 0 ? flagScopes : profile?.scopes?.length ? profile.scopes : DEFAULTS.scopes
+  const scopeProblem = checkScopes(scopes)
+  if (scopeProblem) throw usageError(scopeProblem)
   const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
   return {
     authority: authorityUrl(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId),
@@ -77,7 +84,7 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     portRange: portFromFlags ? flags.portRange : profile?.portRange,
     privateKeyPath: profile?.privateKeyPath,
     profile: name,
-    scopes: flagScopes.length > 0 ? flagScopes : profile?.scopes?.length ? profile.scopes : DEFAULTS.scopes,
+    scopes,
     sendX5c: profile?.sendX5c ?? false,
     showUrl: flags.showUrl ?? false,
     tenantId,
