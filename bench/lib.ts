@@ -103,7 +103,7 @@ export async function buildBareOclif(dir: string, root: string, env: Record<stri
   mkdirSync(join(dir, 'commands'), {recursive: true})
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({bin: {bare: './bin/run.js'}, name: 'bare-oclif', oclif: {bin: 'bare', commands: './commands', dirname: 'bare-oclif'}, type: 'module', version: '1.0.0'}, null, 2),
+    JSON.stringify({bin: {bare: './bin/run.js'}, files: ['bin', 'commands', 'oclif.manifest.json'], name: 'bare-oclif', oclif: {bin: 'bare', commands: './commands', dirname: 'bare-oclif'}, type: 'module', version: '1.0.0'}, null, 2),
   )
   writeFileSync(join(dir, 'bin', 'run.js'), "#!/usr/bin/env node\nimport {execute} from '@oclif/core'\n\nawait execute({dir: import.meta.url})\n")
   writeFileSync(

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {fieldsFromFlags, profileFieldFlags} from '../lib/profile-flags.js'
+import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../lib/profile-flags.js'
 import {canPrompt, readSecretFromStdin} from '../lib/stdin.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
@@ -32,7 +32,7 @@ On a terminal it asks for what the flags did not give; with --no-prompt, or when
     }
 
     let name = flags.name
-    let fields = fieldsFromFlags(flags)
+    let fields = withWorkloadIdentity(fieldsFromFlags(flags), process.env)
     const interactive = flags.prompt && canPrompt()
     if (interactive) ({fields, name} = await promptMissing(name, fields))
     const missing = [name ? '' : '--name', fields.tenantId ? '' : '--tenant-id', fields.clientId ? '' : '--client-id'].filter(Boolean)

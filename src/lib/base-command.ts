@@ -1,4 +1,4 @@
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {EntraToolError, EXIT_CODES, isEntraToolError} from '../errors.js'
 import {Ui} from './ui.js'
@@ -54,15 +54,22 @@ export abstract class BaseCommand extends Command {
       return (error as EntraToolError).exitCode
     }
 
-    // oclif's own parse errors (unknown flag, bad option, missing value) are usage errors.
-    if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined && error.oclif.exit !== 1) {
-      ui.error(`Error: ${error.message.split('\n')[0]}`)
+    // oclif's own parse errors (unknown flag, bad option, missing value, a flag parser's refusal).
+    const exit = (error as {oclif?: {exit?: number}}).oclif?.exit
+    if (exit !== undefined && exit !== 1) {
+      ui.error(`Error: ${parseErrorSentence(error.message)}`)
       ui.instruct(`→ see \`${this.config.bin} ${this.id ?? ''} --help\``)
-      return error.oclif.exit === 2 ? EXIT_CODES.usage : error.oclif.exit
+      return exit
     }
 
     ui.error(`Error: unexpected failure: ${error.message}`)
     ui.instruct(this.debugEnabled ? (error.stack ?? '') : '→ this is a bug in entratool; run again with --debug and report what it prints')
     return EXIT_CODES.internal
   }
+}
+
+/** "Parsing --port \n\tport '0' is invalid…\nSee more help with --help" → "--port: port '0' is invalid…" */
+function parseErrorSentence(message: string): string {
+  const parsing = /^Parsing (--[\w-]+)\s*\n\t([^\n]*)/.exec(message)
+  return parsing ? `${parsing[1]}: ${parsing[2]}` : message.split('\n')[0]
 }

@@ -44,3 +44,22 @@ export function fieldsFromFlags(flags: FieldFlags): ProfileFields {
     tenantId: flags['tenant-id'] as string | undefined,
   }
 }
+
+/**
+ * In a pod with Azure workload identity the platform sets AZURE_CLIENT_ID, AZURE_TENANT_ID,
+ * AZURE_FEDERATED_TOKEN_FILE (and AZURE_AUTHORITY_HOST), so `create-profile --name x` alone makes
+ * a working client-credentials profile there. Only when the token file is set: a developer's stray
+ * AZURE_CLIENT_ID must not silently stand in for a prompt. Flags win over the environment.
+ */
+export function withWorkloadIdentity(fields: ProfileFields, env: NodeJS.ProcessEnv): ProfileFields {
+  const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE
+  if (!tokenFile || fields.certificatePath !== undefined) return fields
+  return {
+    ...fields,
+    authority: fields.authority ?? (env.AZURE_AUTHORITY_HOST || undefined),
+    clientId: fields.clientId ?? (env.AZURE_CLIENT_ID || undefined),
+    federatedTokenFile: fields.federatedTokenFile ?? tokenFile,
+    flow: fields.flow ?? 'client-credentials',
+    tenantId: fields.tenantId ?? (env.AZURE_TENANT_ID || undefined),
+  }
+}

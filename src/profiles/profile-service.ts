@@ -1,10 +1,12 @@
 import type {Interfaces} from '@oclif/core'
+import {resolve} from 'node:path'
 
 import {usageError} from '../errors.js'
 import {discoverFlows, findFlow} from '../flows/registry.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import {secretKey, type Storage} from '../storage/storage.js'
 import {TokenRecords} from '../tokens/token-records.js'
+import {certificateProblem, fileProblem} from './credential-files.js'
 import type {Profile} from './profile.js'
 import {ProfileStore} from './store.js'
 import {authorityUrl, checkAuthority, checkClientId, checkName, checkTenant} from './validate.js'
@@ -61,6 +63,7 @@ export class ProfileService {
   async create(name: string, fields: ProfileFields, secrets: SecretsInput, options: {force?: boolean; makeDefault?: boolean}): Promise<Profile> {
     const problem = checkName(name) ?? checkTenant(fields.tenantId ?? '') ?? checkClientId(fields.clientId ?? '') ?? checkFields(fields)
     if (problem) throw usageError(problem)
+    fields = await this.checkFiles(fields, secrets)
     const now = new Date().toISOString()
     const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
     const stored = await this.saveSecrets(name, secrets)
@@ -85,7 +88,7 @@ export class ProfileService {
   async edit(name: string, fields: ProfileFields, secrets: SecretsInput, makeDefault: boolean): Promise<Profile> {
     const problem = (fields.tenantId === undefined ? undefined : checkTenant(fields.tenantId)) ?? (fields.clientId === undefined ? undefined : checkClientId(fields.clientId)) ?? checkFields(fields)
     if (problem) throw usageError(problem)
-    await this.store.get(name)
+    fields = await this.checkFiles(fields, secrets, await this.store.get(name))
     fields = {...fields, flow: await this.flowId(fields.flow)}
     const stored = await this.saveSecrets(name, secrets)
     const identityChanged = fields.tenantId !== undefined || fields.clientId !== undefined || fields.authority !== undefined
@@ -93,6 +96,8 @@ export class ProfileService {
       const next: Profile = {...p, ...compact(fields), ...stored, updatedAt: new Date().toISOString()}
       // Tokens of another tenant, app or cloud must not be served for this profile.
       if (identityChanged) delete next.account
+      // A new certificate without --private-key holds its own key; a stale key file would not match.
+      if (fields.certificatePath !== undefined && fields.privateKeyPath === undefined) delete next.privateKeyPath
       return next
     })
     if (identityChanged) await this.clearTokens(name)
@@ -132,6 +137,31 @@ export class ProfileService {
   async openStorage(): Promise<Storage> {
     this.storage ??= await openStorage(this.config, this.env)
     return this.storage
+  }
+
+  /**
+   * Makes credential file paths absolute (get-token runs from any directory) and checks the files
+   * now. A certificate is checked when it, its key or its password changes.
+   */
+  private async checkFiles(fields: ProfileFields, secrets: SecretsInput, existing?: Profile): Promise<ProfileFields> {
+    const out = {...fields}
+    for (const key of ['certificatePath', 'privateKeyPath', 'federatedTokenFile'] as const) {
+      if (out[key] !== undefined) out[key] = resolve(out[key])
+    }
+
+    const certificatePath = out.certificatePath ?? existing?.certificatePath
+    if (out.privateKeyPath !== undefined && !certificatePath) throw usageError('--private-key needs --certificate')
+    if (certificatePath && (out.certificatePath ?? out.privateKeyPath ?? secrets.certificatePassword) !== undefined) {
+      const privateKeyPath = out.certificatePath === undefined ? (out.privateKeyPath ?? existing?.privateKeyPath) : out.privateKeyPath
+      const stored = async () => (existing ? (await this.openStorage()).secrets.get(secretKey(existing.name, 'certificate-password')) : undefined)
+      const password = secrets.certificatePassword ?? (this.env.ENTRATOOL_CERTIFICATE_PASSWORD || (await stored()))
+      const problem = certificateProblem(certificatePath, privateKeyPath, password)
+      if (problem) throw usageError(problem)
+    }
+
+    const tokenFileProblem = out.federatedTokenFile === undefined ? undefined : fileProblem(out.federatedTokenFile, '--federated-token-file')
+    if (tokenFileProblem) throw usageError(tokenFileProblem)
+    return out
   }
 
   /** The canonical id of an installed flow (aliases accepted); a missing flow exits 3. */

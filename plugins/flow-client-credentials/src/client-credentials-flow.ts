@@ -2,7 +2,7 @@ import type {ClientCredential, Flow, FlowContext, TokenResult} from 'entratool'
 
 import {appScope} from './app-scopes.js'
 
-/** OAuth 2.0 client credentials: the app signs in as itself with a secret or a signed assertion. */
+/** OAuth 2.0 client credentials: the app signs in as itself with a secret, a certificate or a federated token. */
 const clientCredentialsFlow: Flow = {
   async acquire(ctx: FlowContext): Promise<TokenResult> {
     const {scope, problem} = appScope(ctx.settings.scopes)
@@ -18,7 +18,10 @@ const clientCredentialsFlow: Flow = {
   },
 }
 
+/** A certificate if the profile has one, else a federated token file, else a client secret. */
 async function pickCredential(ctx: FlowContext): Promise<ClientCredential> {
+  if (ctx.settings.certificatePath) return (await import('./certificate-credential.js')).certificateCredential(ctx)
+  if (ctx.settings.federatedTokenFile) return (await import('./federated-credential.js')).federatedCredential(ctx)
   const secret = await ctx.secrets.clientSecret()
   if (secret) return {kind: 'secret', secret}
   const {profile} = ctx.settings

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
+import {chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {runCli, sandbox} from '../helpers/cli.js'
+import {recordFigure} from './figures.js'
+
+interface Case {
+  name: string
+  argv: string[]
+  code: number
+  input?: string
+  env?: Record<string, string>
+  /** Text stderr must contain. */
+  says?: RegExp
+  /** Prepares the config dir (its result is the baseline the command must leave unchanged). */
+  setup?: (configDir: string) => void
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const jwt = (header: unknown, payload: unknown) => `${b64(header)}.${b64(payload)}.c2ln`
+const GUID = '11111111-2222-3333-4444-555555555555'
+
+/** Every file under the config dir with its bytes and mode: "unchanged" means byte for byte. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, {withFileTypes: true})) {
+      const path = join(d, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else out[path] = `${statSync(path).mode.toString(8)}:${createHash('sha256').update(readFileSync(path)).digest('hex')}`
+    }
+  }
+
+  walk(dir)
+  return out
+}
+
+describe('bad input: exit code, one plain error, nothing on stdout, config unchanged', function () {
+  this.timeout(120_000)
+  let emu: Emulator
+  let box: ReturnType<typeof sandbox>
+  let env: Record<string, string>
+
+  before(async () => {
+    emu = await startEmulator()
+    box = sandbox()
+    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    const common = ['--tenant-id', DEFAULT_TENANT_ID, '--authority', emu.authority()]
+    const created = await Promise.all([
+      runCli(['create-profile', '--name', 'app', ...common, '--client-id', CONFIDENTIAL_CLIENT_ID, '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`, '--client-secret-stdin'], {env, input: CLIENT_SECRET}),
+    ])
+    const user = await runCli(['create-profile', '--name', 'work', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'device-code', '--scope', `${API_APP_ID_URI}/Data.Read`], {env})
+    for (const r of [...created, user]) assert.equal(r.code, 0, r.stderr)
+    mkdirSync(join(box.home, 'a-directory'))
+    writeFileSync(join(box.home, 'empty.jwt'), '')
+    writeFileSync(join(box.home, 'huge.jwt'), 'a'.repeat(2 * 1024 * 1024))
+  })
+
+  after(async () => {
+    await emu?.stop()
+    box?.cleanup()
+  })
+
+  const f = (name: string) => join(box.home, name)
+  const cases: Case[] = [
+    // Profile names
+    {argv: ['create-profile', '--name', '../x', '--tenant-id', GUID, '--client-id', GUID], code: 2, name: 'name with a path', says: /profile name '\.\.\/x' is invalid/},
+    {argv: ['create-profile', '--name', '', '--tenant-id', GUID, '--client-id', GUID, '--no-prompt'], code: 2, name: 'empty name'},
+    {argv: ['create-profile', '--name', 'x'.repeat(65), '--tenant-id', GUID, '--client-id', GUID], code: 2, name: '65-character name', says: /invalid/},
+    {argv: ['create-profile', '--name', 'has space', '--tenant-id', GUID, '--client-id', GUID], code: 2, name: 'name with a space'},
+    {argv: ['create-profile', '--name', 'prüfung', '--tenant-id', GUID, '--client-id', GUID], code: 2, name: 'unicode name'},
+    {argv: ['create-profile', '--name', 'WORK', '--tenant-id', GUID, '--client-id', GUID], code: 3, name: 'name differing only in case', says: /differ only in case/},
+    {argv: ['create-profile', '--name', 'work', '--tenant-id', GUID, '--client-id', GUID], code: 3, name: 'existing name without --force', says: /already exists/},
+    {argv: ['get-token', '-p', '../etc'], code: 2, name: 'get-token with an invalid profile name'},
+    {argv: ['show-profile', '--name', 'a/b'], code: 2, name: 'show-profile with an invalid name'},
+    {argv: ['get-token', '-p', 'nope'], code: 3, name: 'unknown profile', says: /does not exist/},
+    {argv: ['show-profile', '--name', 'nope'], code: 3, name: 'show unknown profile'},
+    {argv: ['delete-profile', '--name', 'nope'], code: 3, name: 'delete unknown profile'},
+    {argv: ['edit-profile', '--name', 'nope', '--scope', 'a'], code: 3, name: 'edit unknown profile'},
+    {argv: ['get-token'], code: 3, env: {ENTRATOOL_PROFILE: 'ghost'}, name: 'unknown profile from ENTRATOOL_PROFILE'},
+    // Tenant and client ids
+    {argv: ['create-profile', '--name', 'n1', '--tenant-id', 'not a tenant', '--client-id', GUID], code: 2, name: 'invalid tenant', says: /tenant 'not a tenant' is invalid/},
+    {argv: ['create-profile', '--name', 'n2', '--tenant-id', '', '--client-id', GUID, '--no-prompt'], code: 2, name: 'empty tenant'},
+    {argv: ['create-profile', '--name', 'n3', '--tenant-id', 'contoso', '--client-id', GUID], code: 2, name: 'tenant without a domain'},
+    {argv: ['create-profile', '--name', 'n4', '--tenant-id', GUID, '--client-id', 'my-app'], code: 2, name: 'client id that is not a GUID', says: /GUID/},
+    {argv: ['create-profile', '--name', 'n5', '--tenant-id', GUID, '--client-id', `${GUID}0`], code: 2, name: 'client id one character too long'},
+    {argv: ['get-token', '--tenant', 'bad tenant', '--client-id', GUID], code: 2, name: 'one-off with an invalid tenant'},
+    {argv: ['get-token', '--tenant', GUID, '--client-id', 'nope'], code: 2, name: 'one-off with an invalid client id'},
+    {argv: ['edit-profile', '--name', 'work', '--tenant-id', 'x y'], code: 2, name: 'edit with an invalid tenant'},
+    // Authorities
+    {argv: ['create-profile', '--name', 'n6', '--tenant-id', GUID, '--client-id', GUID, '--authority', 'http://login.example.com'], code: 2, name: 'http authority', says: /https/},
+    {argv: ['create-profile', '--name', 'n7', '--tenant-id', GUID, '--client-id', GUID, '--authority', 'not a url'], code: 2, name: 'authority that is not a URL'},
+    {argv: ['get-token', '-p', 'app', '--force', '--authority', 'https://x.test/t?q=1'], code: 2, name: 'authority with a query'},
+    // Scopes
+    {argv: ['get-token', '-p', 'app', '--scope', ''], code: 2, name: 'empty scope', says: /holds no scope/},
+    {argv: ['get-token', '-p', 'app', '--scope', '   '], code: 2, name: 'whitespace scope'},
+    {argv: ['get-token', '-p', 'app', '--scope', ' , ,'], code: 2, name: 'commas only'},
+    {argv: ['get-token', '-p', 'work', '--force', '--scope', `${API_APP_ID_URI}/.default Data.Read`], code: 2, name: '.default mixed with a delegated scope', says: /cannot be combined/},
+    {argv: ['get-token', '-p', 'app', '--force', '--scope', 'User.Read'], code: 2, name: 'delegated scope for an app flow', says: /delegated permission/},
+    {argv: ['get-token', '-p', 'app', '--force', '--scope', 'a/.default', '--scope', 'b/.default'], code: 2, name: 'two .default scopes for an app flow'},
+    // Ports
+    {argv: ['get-token', '-p', 'work', '--port', '0'], code: 2, name: 'port 0'},
+    {argv: ['get-token', '-p', 'work', '--port', '65536'], code: 2, name: 'port 65536'},
+    {argv: ['get-token', '-p', 'work', '--port', 'abc'], code: 2, name: 'port abc'},
+    {argv: ['get-token', '-p', 'work', '--port', '-1'], code: 2, name: 'negative port'},
+    {argv: ['get-token', '-p', 'work', '--port-range', '9000-8000'], code: 2, name: 'reversed port range', says: /reversed/},
+    {argv: ['get-token', '-p', 'work', '--port-range', '8000'], code: 2, name: 'port range without a dash'},
+    {argv: ['get-token', '-p', 'work', '--port-range', '0-10'], code: 2, name: 'port range from 0'},
+    {argv: ['get-token', '-p', 'work', '--port', '8080', '--port-range', '8000-8100'], code: 2, name: '--port with --port-range'},
+    {argv: ['create-profile', '--name', 'n8', '--tenant-id', GUID, '--client-id', GUID, '--port', '70000'], code: 2, name: 'create-profile with port 70000'},
+    // Durations
+    {argv: ['get-token', '-p', 'work', '--timeout', 'soon'], code: 2, name: 'timeout word'},
+    {argv: ['get-token', '-p', 'work', '--timeout', '5d'], code: 2, name: 'timeout in days'},
+    {argv: ['get-token', '-p', 'work', '--min-validity', '-5'], code: 2, name: 'negative min-validity'},
+    {argv: ['get-token', '-p', 'work', '--min-validity', '1.5m'], code: 2, name: 'fractional min-validity'},
+    // Output formats
+    {argv: ['get-token', '-p', 'app', '-o', 'xml'], code: 2, name: 'get-token -o xml'},
+    {argv: ['list-profiles', '-o', 'csv'], code: 2, name: 'list-profiles -o csv'},
+    {argv: ['inspect', '-o', 'table', 'a.b.c'], code: 2, name: 'inspect -o table'},
+    {argv: ['flows', '-o', 'yaml'], code: 2, name: 'flows -o yaml'},
+    // Files
+    {argv: ['inspect', '--file', '/nonexistent/token.jwt'], code: 2, name: 'inspect a missing file', says: /ENOENT/},
+    {argv: ['inspect', '--file', '<dir>'], code: 2, name: 'inspect a directory', says: /EISDIR/},
+    {argv: ['inspect', '--file', '<empty>'], code: 2, name: 'inspect an empty file', says: /not a JWT/},
+    {argv: ['inspect', '--file', '<huge>'], code: 2, name: 'inspect a 2 MB file', says: /not a JWT/},
+    {argv: ['get-token', '-p', 'app', '--force'], code: 2, env: {ENTRATOOL_CA_FILE: '/nonexistent/ca.pem'}, name: 'missing CA file', says: /ENTRATOOL_CA_FILE/},
+    // JWTs for inspect
+    {argv: ['inspect', 'garbage'], code: 2, name: 'inspect garbage', says: /not a JWT/},
+    {argv: ['inspect', '-'], code: 2, input: '\u0000\u0001\u00FF\u00FE binary', name: 'inspect binary on stdin'},
+    {argv: ['inspect', 'aGVhZGVy.cGF5bG9hZA'], code: 2, name: 'inspect a token with two parts'},
+    {argv: ['inspect', 'e30.%%%.x'], code: 2, name: 'inspect bad base64'},
+    {argv: ['inspect', jwt({alg: 'RS256'}, [1, 2, 3])], code: 2, name: 'inspect a JSON array payload'},
+    {argv: ['inspect', `${Buffer.from('not json').toString('base64url')}.${b64({a: 1})}.x`], code: 2, name: 'inspect a header that is not JSON'},
+    {argv: ['inspect', '-'], code: 2, input: 'a'.repeat(10 * 1024 * 1024), name: 'inspect 10 MB on stdin', says: /not a JWT/},
+    {argv: ['inspect', '-'], code: 2, input: '', name: 'inspect empty stdin'},
+    {argv: ['inspect', 'a.b.c', '--file', '/tmp/x'], code: 2, name: 'inspect with two sources'},
+    // Secrets on stdin
+    {argv: ['create-profile', '--name', 's1', '--tenant-id', GUID, '--client-id', GUID, '--client-secret-stdin'], code: 2, input: '', name: 'empty secret on stdin (closed stdin)', says: /no client secret/},
+    {argv: ['create-profile', '--name', 's2', '--tenant-id', GUID, '--client-id', GUID, '--client-secret-stdin'], code: 2, input: '   \n', name: 'whitespace secret'},
+    {argv: ['create-profile', '--name', 's3', '--tenant-id', GUID, '--client-id', GUID, '--client-secret-stdin'], code: 2, input: 'x'.repeat(100_000), name: '100 KB secret', says: /larger than/},
+    {argv: ['create-profile', '--name', 's4', '--tenant-id', GUID, '--client-id', GUID, '--client-secret-stdin', '--certificate-password-stdin'], code: 2, input: 'x', name: 'two secrets on one stdin'},
+    {argv: ['create-profile', '--name', 's5', '--tenant-id', GUID, '--client-id', GUID, '--client-secret', 'inline'], code: 2, name: 'a secret as an argument is refused'},
+    // Commands, flags and flows
+    {argv: ['get-tokn'], code: 2, name: 'unknown command'},
+    {argv: ['get-token', '--bogus'], code: 2, name: 'unknown flag'},
+    {argv: ['get-token', '-p'], code: 2, name: 'flag without its value'},
+    {argv: ['get-token', '-p', 'work', '--flow', 'nosuch'], code: 3, name: 'flow not installed', says: /flow 'nosuch' is not installed/},
+    {argv: ['create-profile', '--name', 'n9', '--tenant-id', GUID, '--client-id', GUID, '--flow', 'nosuch'], code: 3, name: 'create-profile with a missing flow'},
+    {argv: ['create-profile', '--name', 'n10', '--no-prompt'], code: 2, name: 'missing tenant and client id', says: /--tenant-id, --client-id/},
+    {argv: ['edit-profile', '--scope', 'x'], code: 2, name: 'edit-profile without --name'},
+    {argv: ['edit-profile', '--name', 'work'], code: 2, name: 'edit-profile with nothing to change', says: /nothing to change/},
+    {argv: ['clear-cache'], code: 2, name: 'clear-cache without --profile or --all'},
+    {argv: ['clear-cache', '--all', '--profile', 'work'], code: 2, name: 'clear-cache with both'},
+    {argv: ['get-token', '-p', 'app', '--claims', 'not json'], code: 2, name: 'claims that are neither JSON nor base64 JSON'},
+    {argv: ['refresh', '-p', 'work'], code: 3, name: 'refresh before any sign-in', says: /no signed-in account/},
+    {argv: ['list-profiles'], code: 2, env: {ENTRATOOL_STORAGE: 'floppy'}, name: 'unknown storage backend', says: /ENTRATOOL_STORAGE/},
+    // Broken profiles file
+    {argv: ['list-profiles'], code: 3, name: 'profiles.json that is not JSON', says: /not valid JSON/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": {')},
+    {argv: ['get-token', '-p', 'work'], code: 3, name: 'profiles.json of the wrong shape', says: /no profiles object/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": []}')},
+    {argv: ['create-profile', '--name', 'n11', '--tenant-id', GUID, '--client-id', GUID], code: 3, name: 'create-profile never overwrites a broken file', setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 2}')},
+    {argv: ['get-token', '-p', 'work'], code: 3, name: 'a hand-edited profile with a bad client id', says: /client id/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), JSON.stringify({profiles: {work: {clientId: 'x', createdAt: 'a', name: 'work', tenantId: GUID, updatedAt: 'a'}}, version: 1}))},
+  ]
+
+  let profilesBackup: Buffer
+  before(() => {
+    profilesBackup = readFileSync(join(box.configDir, 'profiles.json'))
+  })
+  afterEach(() => {
+    writeFileSync(join(box.configDir, 'profiles.json'), profilesBackup)
+    chmodSync(join(box.configDir, 'profiles.json'), 0o600)
+  })
+
+  after(() => recordFigure('badInputCases', cases.length))
+
+  it('has at least 60 cases', () => assert.ok(cases.length >= 60, String(cases.length)))
+
+  for (const c of cases) {
+    it(`${c.name} → exit ${c.code}`, async () => {
+      c.setup?.(box.configDir)
+      const before = snapshot(box.configDir)
+      const argv = c.argv.map((a) => (a === '<dir>' ? f('a-directory') : a === '<empty>' ? f('empty.jwt') : a === '<huge>' ? f('huge.jwt') : a))
+      const res = await runCli(argv, {env: {...env, ...c.env}, input: c.input})
+      assert.equal(res.code, c.code, `exit ${res.code}: ${res.stderr}`)
+      assert.equal(res.stdout, '', 'nothing on stdout')
+      assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace')
+      assert.match(res.stderr.trimStart(), /^(›\s+)?Error: \S/, 'a plain error line')
+      assert.ok(res.stderr.trim().split('\n').length <= 3, `a short message:\n${res.stderr}`)
+      if (c.says) assert.match(res.stderr, c.says)
+      assert.deepEqual(snapshot(box.configDir), before, 'config directory unchanged')
+    })
+  }
+})
