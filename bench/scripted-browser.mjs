@@ -6,6 +6,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
+import {URL, URLSearchParams} from 'node:url'
 
 const [url] = process.argv.slice(2)
 const env = process.env

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TokenService} from '../flows/token-service.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {readExecInfo} from '../lib/exec-info.js'
 import {durationFlag, portFlag, portRangeFlag, profileFlag} from '../lib/flags.js'
 import {localTime, renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
 import {decodeClaims} from '../settings/resolve.js'
@@ -49,6 +50,7 @@ stdout carries only the token (or the --output document); every status line goes
       flow: flags.flow,
       force: flags.force,
       minValidityMs: flags['min-validity'],
+      nonInteractive: flags.output === 'exec-credential' && readExecInfo(process.env).interactive === false,
       noBrowser: !flags.browser,
       port: flags.port,
       portRange: flags['port-range'],

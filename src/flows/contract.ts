@@ -10,7 +10,7 @@
  * member is removed or changes meaning. Additions keep the version. The core refuses (and reports
  * in `entratool flows`) a descriptor whose `contractVersion` differs.
  */
-import type {ConfidentialClientApplication, CryptoProvider, PublicClientApplication} from '@azure/msal-node'
+import type {ConfidentialClientApplication, CryptoProvider, ManagedIdentityApplication, PublicClientApplication} from '@azure/msal-node'
 
 export const FLOW_CONTRACT_VERSION = 1
 
@@ -80,7 +80,17 @@ export interface FlowSettings {
   privateKeyPath?: string
   federatedTokenFile?: string
   sendX5c: boolean
+  /**
+   * Which managed identity the managed-identity flow uses, as the person wrote it (profile
+   * `--managed-identity` or ENTRATOOL_MANAGED_IDENTITY): `system`, a user-assigned identity's
+   * client id, `object-id:<guid>`, or an Azure resource id (`/subscriptions/…`). Unset: the
+   * profile's client id names a user-assigned identity. Added in contract version 1.
+   */
+  managedIdentity?: string
 }
+
+/** A managed identity as MSAL selects it: the host's system-assigned one, or a user-assigned one. */
+export type ManagedIdentitySelector = {kind: 'system'} | {id: string; kind: 'client-id' | 'object-id' | 'resource-id'}
 
 /** How a confidential client proves itself; secrets are read by the core, never from argv. */
 export type ClientCredential =
@@ -91,6 +101,11 @@ export interface MsalFactory {
   /** A public client for the resolved authority, trust, proxy and the profile's token cache. */
   publicClient(): Promise<PublicClientApplication>
   confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication>
+  /**
+   * MSAL's ManagedIdentityApplication with the core's network client (CA file, timeouts). Optional:
+   * added within contract version 1, so a flow must check for it and name the core release it needs.
+   */
+  managedIdentity?(identity: ManagedIdentitySelector): Promise<ManagedIdentityApplication>
   /** MSAL's CryptoProvider, for PKCE codes and random state. */
   crypto(): Promise<CryptoProvider>
   /** Turns an MSAL AuthenticationResult into the contract's TokenResult. */

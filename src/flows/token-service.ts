@@ -18,6 +18,8 @@ export interface TokenRequest extends SettingFlags {
   force?: boolean
   /** Use the refresh token (delegated) or a new request (application) even if a token is cached. */
   refresh?: boolean
+  /** No one can answer a prompt or a browser (kubectl's spec.interactive false): a needed sign-in fails fast. */
+  nonInteractive?: boolean
 }
 
 export interface TokenOutcome {
@@ -93,6 +95,12 @@ export class TokenService {
         if (silent) return {flow: entry.id, token: silent}
       } else if (request.refresh && entry.kind === 'delegated') {
         throw configError(`profile '${settings.profile}' has no signed-in account to refresh`, {next: `sign in first: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\``})
+      }
+
+      if (entry.kind === 'delegated' && request.nonInteractive) {
+        throw new EntraToolError('interaction', `profile '${settings.profile}' needs a sign-in, and the caller allows no interaction (KUBERNETES_EXEC_INFO spec.interactive is false)`, {
+          next: `sign in once in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\`, then run kubectl again`,
+        })
       }
 
       return {flow: entry.id, token: await runner.run(entry)}

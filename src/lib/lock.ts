@@ -7,17 +7,21 @@ import {dirname} from 'node:path'
  * mtime is refreshed while held, so a lock left by a killed process goes stale and is taken over).
  */
 export async function withLock<T>(target: string, work: () => Promise<T>): Promise<T> {
-  await ensurePrivateDir(dirname(target))
   const {lock} = await import('proper-lockfile')
   let release: () => Promise<void>
   try {
+    await ensurePrivateDir(dirname(target))
     release = await lock(target, {
       realpath: false,
       retries: {factor: 1.3, maxTimeout: 250, minTimeout: 15, randomize: true, retries: 80},
-      stale: 10_000,
-      update: 2000,
+      // A lock left by a killed process is taken over after 5 s; the holder refreshes it every 1 s.
+      onCompromised: () => {},
+      stale: 5000,
+      update: 1000,
     })
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ELOCKED') throw storageError(`cannot lock ${target}: ${code ?? (error as Error).message}`, {cause: error, next: 'check that the config directory is writable'})
     throw storageError(`could not lock ${target}: another entratool process holds it`, {
       cause: error,
       next: `wait for the other process to finish; if none is running, remove ${target}.lock`,

@@ -1,4 +1,5 @@
 import type {TokenOutcome} from '../flows/token-service.js'
+import {readExecInfo} from './exec-info.js'
 
 export const TOKEN_FORMATS = ['token', 'json', 'yaml', 'env', 'exec-credential'] as const
 export type TokenFormat = (typeof TOKEN_FORMATS)[number]
@@ -49,18 +50,13 @@ export async function renderToken(outcome: TokenOutcome, format: TokenFormat, en
   }
 }
 
-/** kubectl's exec credential plugin answer; the API version follows KUBERNETES_EXEC_INFO when given. */
+/**
+ * kubectl's exec credential plugin answer; the API version follows KUBERNETES_EXEC_INFO when given.
+ * expirationTimestamp tells kubectl when to call again instead of sending an expired token.
+ */
 export function execCredential(outcome: TokenOutcome, env: NodeJS.ProcessEnv) {
-  let apiVersion = 'client.authentication.k8s.io/v1'
-  try {
-    const info = JSON.parse(env.KUBERNETES_EXEC_INFO ?? '{}') as {apiVersion?: string}
-    if (info.apiVersion === 'client.authentication.k8s.io/v1beta1') apiVersion = info.apiVersion
-  } catch {
-    // kubectl always sends valid JSON; anything else is ignored rather than failing the token.
-  }
-
   return {
-    apiVersion,
+    apiVersion: readExecInfo(env).apiVersion,
     kind: 'ExecCredential',
     spec: {},
     status: {expirationTimestamp: tokenDocument(outcome).expires_at, token: outcome.token.accessToken},

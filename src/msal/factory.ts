@@ -1,8 +1,8 @@
-import type {ConfidentialClientApplication, Configuration, CryptoProvider, PublicClientApplication} from '@azure/msal-node'
+import type {ConfidentialClientApplication, Configuration, CryptoProvider, ManagedIdentityApplication, ManagedIdentityIdParams, PublicClientApplication} from '@azure/msal-node'
 import {readFileSync} from 'node:fs'
 
 import {usageError} from '../errors.js'
-import type {ClientCredential, FlowKind, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
+import type {ClientCredential, FlowKind, ManagedIdentitySelector, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
@@ -12,11 +12,20 @@ import {NetworkClient, proxyFromEnv} from './network-client.js'
 /** Hosts MSAL validates through Microsoft's instance discovery; any other host is trusted as given. */
 const MICROSOFT_HOSTS = new Set(['login.chinacloudapi.cn', 'login.microsoft.com', 'login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'login.windows.net', 'sts.windows.net'])
 
+/** Per HTTP request; --timeout lowers it (it bounds the whole wait for a token). */
 const HTTP_TIMEOUT_MS = 30_000
+
+const MANAGED_IDENTITY_PARAM: Record<Exclude<ManagedIdentitySelector['kind'], 'system'>, keyof ManagedIdentityIdParams> = {
+  'client-id': 'userAssignedClientId',
+  'object-id': 'userAssignedObjectId',
+  'resource-id': 'userAssignedResourceId',
+}
 
 /** The one place that knows how to configure MSAL: authority, trust, proxy, cache and logging. */
 export class MsalClients implements MsalFactory {
   readonly network: NetworkClient
+  /** Managed identity endpoints live on the host itself (loopback or link-local): never through a proxy. */
+  readonly managedIdentityNetwork: NetworkClient
   private cachePlugin?: ProfileCachePlugin
   private msal?: typeof import('@azure/msal-node')
 
@@ -26,7 +35,10 @@ export class MsalClients implements MsalFactory {
     private readonly ui: Ui,
     env: NodeJS.ProcessEnv,
   ) {
-    this.network = new NetworkClient({ca: readCaFile(settings.caFile), proxyFor: proxyConfigured(env) ? proxyFromEnv : undefined, timeoutMs: HTTP_TIMEOUT_MS})
+    const ca = readCaFile(settings.caFile)
+    const timeoutMs = Math.min(HTTP_TIMEOUT_MS, settings.timeoutMs)
+    this.network = new NetworkClient({ca, proxyFor: proxyConfigured(env) ? proxyFromEnv : undefined, timeoutMs})
+    this.managedIdentityNetwork = new NetworkClient({ca, timeoutMs})
   }
 
   async confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication> {
@@ -41,6 +53,14 @@ export class MsalClients implements MsalFactory {
 
   async crypto(): Promise<CryptoProvider> {
     return new (await this.load()).CryptoProvider()
+  }
+
+  async managedIdentity(identity: ManagedIdentitySelector): Promise<ManagedIdentityApplication> {
+    const msal = await this.load()
+    return new msal.ManagedIdentityApplication({
+      managedIdentityIdParams: identity.kind === 'system' ? undefined : {[MANAGED_IDENTITY_PARAM[identity.kind]]: identity.id},
+      system: {loggerOptions: this.loggerOptions(), networkClient: this.managedIdentityNetwork},
+    })
   }
 
   async publicClient(): Promise<PublicClientApplication> {
@@ -68,13 +88,17 @@ export class MsalClients implements MsalFactory {
       },
       cache: this.settings.oneOff ? undefined : {cachePlugin: this.cachePlugin},
       system: {
-        loggerOptions: {
-          logLevel: this.ui.debugging ? 3 : 0,
-          loggerCallback: (_level, message) => this.ui.debug(`msal: ${message}`),
-          piiLoggingEnabled: false,
-        },
+        loggerOptions: this.loggerOptions(),
         networkClient: this.network,
       },
+    }
+  }
+
+  private loggerOptions(): NonNullable<Configuration['system']>['loggerOptions'] {
+    return {
+      logLevel: this.ui.debugging ? 3 : 0,
+      loggerCallback: (_level, message) => this.ui.debug(`msal: ${message}`),
+      piiLoggingEnabled: false,
     }
   }
 

@@ -1,5 +1,6 @@
 import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node'
 import {AuthError} from '@azure/msal-node'
+import {request as httpRequest} from 'node:http'
 import {request as httpsRequest, type Agent} from 'node:https'
 import {rootCertificates} from 'node:tls'
 
@@ -59,8 +60,10 @@ export class NetworkClient implements INetworkModule {
     const agent = await this.options.proxyFor?.(url)
     const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs)
     const body = method === 'POST' ? (options?.body ?? '') : undefined
+    // Plain http only reaches managed identity endpoints on the host itself; MSAL requires https for authorities.
+    const request = url.startsWith('http:') ? httpRequest : httpsRequest
     return new Promise((resolve, reject) => {
-      const req = httpsRequest(
+      const req = request(
         url,
         {
           agent,

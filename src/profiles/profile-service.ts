@@ -19,6 +19,7 @@ export interface ProfileFields {
   clientId?: string
   federatedTokenFile?: string
   flow?: string
+  managedIdentity?: string
   port?: number
   portRange?: [number, number]
   privateKeyPath?: string

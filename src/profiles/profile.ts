@@ -20,6 +20,8 @@ export interface Profile {
   sendX5c?: boolean
   federatedTokenFile?: string
   caFile?: string
+  /** Managed identity flow: `system`, a client id, `object-id:<guid>` or a resource id. */
+  managedIdentity?: string
   /** Names the secure-storage entry that holds the client secret. */
   secretRef?: string
   /** Names the secure-storage entry that holds the PFX password. */
@@ -36,7 +38,7 @@ export interface ProfilesFile {
   profiles: Record<string, Profile>
 }
 
-const STRING_FIELDS = ['flow', 'authority', 'certificatePath', 'privateKeyPath', 'federatedTokenFile', 'caFile', 'secretRef', 'certificatePasswordRef'] as const
+const STRING_FIELDS = ['flow', 'authority', 'certificatePath', 'privateKeyPath', 'federatedTokenFile', 'caFile', 'managedIdentity', 'secretRef', 'certificatePasswordRef'] as const
 
 /** Returns what is wrong with a profile, or undefined. Used on read, write and import. */
 export function checkProfile(profile: unknown, key?: string): string | undefined {

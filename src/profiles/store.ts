@@ -2,7 +2,6 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {configError, storageError, usageError} from '../errors.js'
-import {ensurePrivateDir} from '../lib/fs-safe.js'
 import {withLock} from '../lib/lock.js'
 import {checkProfile, checkProfilesFile, type Profile, type ProfilesFile} from './profile.js'
 import {checkName} from './validate.js'
@@ -91,7 +90,6 @@ export class ProfileStore {
   }
 
   private async mutate<T>(change: (data: ProfilesFile) => T): Promise<T> {
-    await ensurePrivateDir(this.configDir)
     return withLock(this.file, async () => {
       const data = this.read()
       const result = change(data)

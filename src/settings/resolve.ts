@@ -77,6 +77,7 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
     homeAccountId: profile?.account?.homeAccountId,
     loginHint: profile?.account?.username,
+    managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || profile?.managedIdentity,
     minValidityMs: flags.minValidityMs ?? DEFAULTS.minValidityMs,
     oneOff: profile === undefined,
     openBrowser: !flags.noBrowser,

@@ -132,12 +132,14 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     assert.ok(res.stderr.includes('delegated permission'), res.stderr)
   })
 
-  it('lists the three flow plugins', async () => {
+  it('lists the built-in flow plugins, sorted, with the plugin that provides each', async () => {
     const res = await runCli(['flows', '-o', 'json'], {env})
     assert.equal(res.code, 0, res.stderr)
     const doc = JSON.parse(res.stdout)
-    assert.deepEqual(doc.flows.map((f: {id: string}) => f.id), ['client-credentials', 'device-code', 'interactive'])
-    assert.deepEqual(doc.flows.map((f: {plugin: string}) => f.plugin), ['@entratool/flow-client-credentials', '@entratool/flow-device-code', '@entratool/flow-interactive'])
+    const provided = Object.fromEntries(doc.flows.map((f: {id: string; plugin: string}) => [f.id, f.plugin]))
+    for (const id of ['client-credentials', 'device-code', 'interactive']) assert.equal(provided[id], `@entratool/flow-${id}`)
+    const ids = doc.flows.map((f: {id: string}) => f.id)
+    assert.deepEqual(ids, [...ids].sort())
     assert.deepEqual(doc.problems, [])
   })
 

@@ -51,6 +51,7 @@ export function createControl(state: EmulatorState, oidc: OidcIssuer): EmulatorC
       state.faults = []
     },
     requests: () => state.log.map((entry) => ({...entry})),
+    secretsSeen: () => [...state.secrets],
     clearRequests: () => {
       state.log = []
     },

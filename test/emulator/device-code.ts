@@ -41,6 +41,7 @@ export function handleDeviceAuthorization(ctx: Ctx, state: EmulatorState): void 
     slowDownSent: false,
   }
   state.deviceCodes.set(grant.deviceCode, grant)
+  state.noteSecrets([grant.deviceCode])
   const verificationUri = `${ctx.trace.baseUrl}/devicelogin`
   sendJson(ctx, 200, {
     user_code: grant.userCode,

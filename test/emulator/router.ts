@@ -9,6 +9,7 @@ import {readBody, redirect, sendError, sendHtml, sendJson, traceFor, type Ctx} f
 import type {SigningKey} from './jwt.js'
 import type {OidcIssuer} from './oidc-issuer.js'
 import {errorPage, messagePage} from './pages.js'
+import {handleManagedIdentity, managedIdentitySource} from './managed-identity.js'
 import {handleToken, type TokenEnv} from './token-endpoint.js'
 import type {EndpointName} from './types.js'
 
@@ -38,6 +39,7 @@ const TENANT_ROUTES: [RegExp, EndpointName][] = [
 function classify(path: string): Route {
   if (path === '/devicelogin') return {endpoint: 'devicelogin'}
   if (path === '/error') return {endpoint: 'error-page'}
+  if (managedIdentitySource(path)) return {endpoint: 'managed-identity'}
   if (path.startsWith(`${CONTROL_PREFIX}/oidc/`)) return {endpoint: 'oidc-issuer'}
   for (const [pattern, endpoint] of TENANT_ROUTES) {
     const match = pattern.exec(path)
@@ -70,6 +72,8 @@ async function dispatch(ctx: Ctx, route: Route, tenant: TenantRef | undefined, e
     }
     case 'error-page':
       return sendHtml(ctx, 200, messagePage(`AADSTS${ctx.query.get('code') ?? ''}`, 'See the error_description returned with this code.'))
+    case 'managed-identity':
+      return handleManagedIdentity(ctx, managedIdentitySource(ctx.url.pathname)!, env.issuer)
     case 'oidc-issuer': {
       const rest = ctx.url.pathname.slice(`${CONTROL_PREFIX}/oidc`.length)
       if (rest === '/.well-known/openid-configuration') return sendJson(ctx, 200, env.oidc.discovery())

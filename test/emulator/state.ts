@@ -109,6 +109,8 @@ export class EmulatorState {
   usedJtis = new Map<string, number>()
   faults: ActiveFault[] = []
   log: RequestLogEntry[] = []
+  /** Every secret that crossed the token and device-code endpoints, for leak tests. */
+  secrets = new Set<string>()
 
   constructor() {
     this.reset()
@@ -136,6 +138,10 @@ export class EmulatorState {
 
   app(clientId: string | null | undefined): AppRegistration | undefined {
     return clientId ? this.apps.get(clientId.toLowerCase()) : undefined
+  }
+
+  noteSecrets(values: Iterable<unknown>): void {
+    for (const value of values) if (typeof value === 'string' && value.length >= 8) this.secrets.add(value)
   }
 
   record(entry: RequestLogEntry): void {

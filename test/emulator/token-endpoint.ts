@@ -92,5 +92,7 @@ export async function handleToken(ctx: Ctx, pathTenant: string, env: TokenEnv): 
   else if (grantType === 'refresh_token') body = redeemRefreshToken(form, client, env)
   else if (grantType === 'client_credentials') body = clientCredentials(form, client, env)
   else body = redeemDeviceCode(form, client, env)
+  const secretFields = ['code', 'code_verifier', 'refresh_token', 'device_code', 'client_secret', 'client_assertion']
+  env.state.noteSecrets([...secretFields.map((f) => form.get(f)), body.access_token, body.refresh_token, body.id_token])
   sendJson(ctx, 200, body)
 }

@@ -57,6 +57,7 @@ export type EndpointName =
   | 'logout'
   | 'oidc-issuer'
   | 'error-page'
+  | 'managed-identity'
   | 'not-found'
 
 export interface RequestLogEntry {
@@ -87,6 +88,8 @@ export interface EmulatorControl {
   injectFault(fault: FaultSpec): void
   clearFaults(): void
   requests(): RequestLogEntry[]
+  /** Every code, verifier, token, secret and assertion the token and device-code endpoints saw. */
+  secretsSeen(): string[]
   clearRequests(): void
   reset(): void
   mintFederatedToken(options: MintFederatedTokenOptions): string

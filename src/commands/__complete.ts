@@ -1,0 +1,34 @@
+import {Args, Command} from '@oclif/core'
+
+import {discoverFlows} from '../flows/registry.js'
+import {ProfileStore} from '../profiles/store.js'
+import {configDir} from '../storage/open-storage.js'
+
+/**
+ * Candidates for shell completion, one per line: the profiles that exist now and the flows
+ * installed now, so completion never goes stale when profiles or plugins change. Called by the
+ * completion functions `entratool autocomplete` installs; prints nothing rather than an error.
+ */
+export default class Complete extends Command {
+  static args = {
+    what: Args.string({options: ['flows', 'profiles'], required: true}),
+  }
+
+  static description = 'Prints completion candidates (used by the shell completion scripts).'
+  static hidden = true
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Complete)
+    let candidates: string[] = []
+    try {
+      candidates =
+        args.what === 'profiles'
+          ? Object.keys(new ProfileStore(configDir(this.config, process.env)).read().profiles)
+          : (await discoverFlows(this.config)).flows.map((f) => f.id)
+    } catch {
+      // A broken profiles file is reported by every real command; a Tab press shows nothing.
+    }
+
+    process.stdout.write(candidates.sort().map((c) => `${c}\n`).join(''))
+  }
+}

@@ -1,0 +1,134 @@
+import {existsSync} from 'node:fs'
+import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+
+import {configError, usageError} from '../errors.js'
+import {secretKey} from '../storage/storage.js'
+import type {Profile} from './profile.js'
+import type {ProfileService} from './profile-service.js'
+import {decodeExport, encodeExport, type ExportedSecrets, exportedProfile} from './transfer.js'
+import {checkName} from './validate.js'
+
+export interface ExportResult {
+  document: string
+  profiles: string[]
+  /** Profiles whose stored secrets were left out (no --include-secrets). */
+  secretsLeftOut: string[]
+}
+
+export interface ImportItem {
+  name: string
+  /** The existing profile this one replaces (--overwrite). */
+  replaces?: string
+  secrets: string[]
+  /** Files the profile points at that do not exist on this machine. */
+  missingFiles: string[]
+}
+
+/** export-profile and import-profile: profiles (and, encrypted, their secrets) in and out. */
+export class ProfileTransfer {
+  constructor(private readonly profiles: ProfileService) {}
+
+  async export(options: {names?: string[]; includeSecrets: boolean; passphrase: () => Promise<string>}): Promise<ExportResult> {
+    const file = this.profiles.store.read()
+    const chosen = options.names ? await Promise.all(options.names.map((n) => this.profiles.store.get(n))) : Object.values(file.profiles).sort((a, b) => a.name.localeCompare(b.name))
+    if (chosen.length === 0) throw configError('there are no profiles to export', {next: 'create one with `entratool create-profile`'})
+    const secrets: Record<string, ExportedSecrets> = {}
+    if (options.includeSecrets) {
+      const storage = await this.profiles.openStorage()
+      for (const profile of chosen) {
+        const clientSecret = profile.secretRef ? await storage.secrets.get(profile.secretRef) : undefined
+        const certificatePassword = profile.certificatePasswordRef ? await storage.secrets.get(profile.certificatePasswordRef) : undefined
+        if (clientSecret !== undefined || certificatePassword !== undefined) secrets[profile.name] = {certificatePassword, clientSecret}
+      }
+    }
+
+    const passphrase = options.includeSecrets ? await options.passphrase() : undefined
+    return {
+      document: await encodeExport({profiles: chosen.map((p) => exportedProfile(p)), secrets}, passphrase),
+      profiles: chosen.map((p) => p.name),
+      secretsLeftOut: options.includeSecrets ? [] : chosen.filter((p) => p.secretRef || p.certificatePasswordRef).map((p) => p.name),
+    }
+  }
+
+  /** Checks everything (passphrase, integrity, names, clashes) before changing anything. */
+  async import(text: string, options: {rename?: string; overwrite: boolean; dryRun: boolean; passphrase: () => Promise<string>}): Promise<ImportItem[]> {
+    const contents = await decodeExport(text, options.passphrase)
+    if (options.rename !== undefined) {
+      if (contents.profiles.length !== 1) throw usageError(`--name renames a single profile, and the export holds ${contents.profiles.length}`, {next: 'import without --name'})
+      const problem = checkName(options.rename)
+      if (problem) throw usageError(problem)
+      const [only] = contents.profiles
+      contents.secrets = contents.secrets[only.name] ? {[options.rename]: contents.secrets[only.name]} : {}
+      contents.profiles = [{...only, name: options.rename}]
+    }
+
+    const existing = Object.keys(this.profiles.store.read().profiles)
+    const items: ImportItem[] = contents.profiles.map((p) => {
+      const secrets = contents.secrets[p.name] ?? {}
+      return {
+        missingFiles: [p.certificatePath, p.privateKeyPath, p.federatedTokenFile, p.caFile].filter((f): f is string => f !== undefined && !existsSync(f)),
+        name: p.name,
+        replaces: existing.find((n) => n.toLowerCase() === p.name.toLowerCase()),
+        secrets: [secrets.clientSecret === undefined ? '' : 'client secret', secrets.certificatePassword === undefined ? '' : 'certificate password'].filter(Boolean),
+      }
+    })
+    const clashes = items.filter((i) => i.replaces).map((i) => `'${i.replaces}'`)
+    if (clashes.length > 0 && !options.overwrite) {
+      throw configError(`${clashes.length === 1 ? `profile ${clashes[0]} already exists` : `profiles ${clashes.join(', ')} already exist`}; nothing was imported`, {
+        next: `pass --overwrite to replace ${clashes.length === 1 ? 'it' : 'them'}${contents.profiles.length === 1 ? ', or --name <new> to import under another name' : ''}`,
+      })
+    }
+
+    if (options.dryRun) return items
+    const storage = await this.profiles.openStorage()
+    const now = new Date().toISOString()
+    for (const [index, item] of items.entries()) {
+      if (item.replaces) {
+        // The old profile's tokens and secrets belong to what is being replaced.
+        await this.profiles.clearTokens(item.replaces)
+        await storage.secrets.delete(secretKey(item.replaces, 'client-secret'))
+        await storage.secrets.delete(secretKey(item.replaces, 'certificate-password'))
+      }
+
+      const profile: Profile = {...contents.profiles[index], updatedAt: now}
+      const {certificatePassword, clientSecret} = contents.secrets[item.name] ?? {}
+      if (clientSecret !== undefined) await storage.secrets.set((profile.secretRef = secretKey(item.name, 'client-secret')), clientSecret)
+      if (certificatePassword !== undefined) await storage.secrets.set((profile.certificatePasswordRef = secretKey(item.name, 'certificate-password')), certificatePassword)
+      await this.profiles.store.create(profile, {force: options.overwrite})
+    }
+
+    return items
+  }
+}
+
+/** The export text from --file or stdin. */
+export async function readExportInput(file: string | undefined, stdin: NodeJS.ReadableStream & {isTTY?: boolean} = process.stdin): Promise<string> {
+  if (file !== undefined) {
+    try {
+      return await readFile(file, 'utf8')
+    } catch (error) {
+      throw usageError(`cannot read --file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    }
+  }
+
+  if (stdin.isTTY) throw usageError('no export given', {next: 'pass --file <path>, or pipe the export in: entratool import-profile < profiles.json'})
+  const chunks: Buffer[] = []
+  for await (const chunk of stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Writes an export readable by the user alone, by temp file + rename. The directory is left as
+ * it is (it is the user's, e.g. a USB stick), unlike entratool's own state directories.
+ */
+export async function writeExportFile(file: string, document: string, force: boolean): Promise<void> {
+  if (!force && existsSync(file)) throw usageError(`${file} already exists`, {next: 'pass --force to replace it, or choose another --file'})
+  const temp = `${file}.${process.pid}.tmp`
+  try {
+    await writeFile(temp, document, {flag: 'wx', mode: 0o600})
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw usageError(`cannot write --file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  }
+}

@@ -1,0 +1,46 @@
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {storageError} from '../errors.js'
+import {writeFileAtomic} from '../lib/fs-safe.js'
+import type {BackendKind} from './storage.js'
+
+export const BACKEND_KINDS: BackendKind[] = ['keychain', 'file', 'plaintext']
+
+/**
+ * `<configDir>/storage.json` names the backend that holds this config dir's secrets and key.
+ * It is what lets later runs skip the keychain probe, and what tells a switch of backend where
+ * the secrets were, so they can be moved instead of lost.
+ */
+export const recordFile = (configDir: string) => join(configDir, 'storage.json')
+
+export async function readBackendRecord(configDir: string): Promise<BackendKind | undefined> {
+  const file = recordFile(configDir)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw storageError(`cannot read ${file}: ${(error as Error).message}`, {cause: error})
+  }
+
+  let backend: unknown
+  try {
+    backend = (JSON.parse(text) as {backend?: unknown}).backend
+  } catch {
+    backend = undefined
+  }
+
+  // Guessing here could hide secrets that sit in the other backend, so a damaged record stops.
+  if (!BACKEND_KINDS.includes(backend as BackendKind)) {
+    throw storageError(`${file} is damaged: it does not name a storage backend`, {
+      next: `write {"version":1,"backend":"keychain"} or "file" into it (whichever holds your secrets), or remove it to choose again`,
+    })
+  }
+
+  return backend as BackendKind
+}
+
+export async function writeBackendRecord(configDir: string, backend: BackendKind): Promise<void> {
+  await writeFileAtomic(recordFile(configDir), `${JSON.stringify({backend, version: 1})}\n`)
+}
