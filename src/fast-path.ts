@@ -13,11 +13,11 @@ import {join} from 'node:path'
 
 import credentialProvider from './hooks/credential-provider.js'
 import {parseDuration} from './lib/duration.js'
-import {localTime, renderToken, TOKEN_FORMATS, type TokenFormat} from './lib/render-token.js'
+import {renderToken, TOKEN_FORMATS, type TokenFormat} from './lib/render-token.js'
 import {Ui} from './lib/ui.js'
 import {ProfileStore} from './profiles/store.js'
 import {profileName, resolveSettings} from './settings/resolve.js'
-import {findCachedToken} from './tokens/cached-token.js'
+import {announceCached, findCachedToken} from './tokens/cached-token.js'
 
 interface FastFlags {
   minValidityMs?: number
@@ -106,8 +106,7 @@ export async function tryFastGetToken(argv: string[], env: NodeJS.ProcessEnv = p
     const outcome = await findCachedToken(settings, storage)
     if (!outcome) return false
     const ui = new Ui({debug: false, silent: flags.silent})
-    ui.success('Using cached token')
-    ui.status(`Token expires: ${localTime(outcome.token.expiresOn)}`)
+    announceCached(ui, outcome)
     process.stdout.write(await renderToken(outcome, flags.output, env))
     return true
   } catch {

@@ -4,7 +4,7 @@ import {TokenService} from '../flows/token-service.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {readExecInfo} from '../lib/exec-info.js'
 import {durationFlag, portFlag, portRangeFlag, profileFlag} from '../lib/flags.js'
-import {localTime, renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
+import {renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
 import {decodeClaims} from '../settings/resolve.js'
 
 export default class GetToken extends BaseCommand {
@@ -60,8 +60,6 @@ stdout carries only the token (or the --output document); every status line goes
       tenant: flags.tenant,
       timeoutMs: flags.timeout,
     })
-    ui.status(`Token expires: ${localTime(outcome.token.expiresOn)}`)
-    if (!outcome.fromCache) ui.status(`Token saved to profile '${outcome.profile}'`)
     process.stdout.write(await renderToken(outcome, flags.output as (typeof TOKEN_FORMATS)[number], process.env))
   }
 }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {TokenService} from '../flows/token-service.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {profileFlag} from '../lib/flags.js'
-import {localTime, renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
+import {renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
 
 export default class Refresh extends BaseCommand {
   static description = 'Forces a new access token: with the refresh token for delegated profiles (no sign-in), with a new request for application profiles.'
@@ -25,7 +25,6 @@ export default class Refresh extends BaseCommand {
     const ui = this.configureUi({silent: flags.silent})
     const service = new TokenService({config: this.config, env: process.env, signal: this.abort.signal, ui})
     const outcome = await service.getToken({profile: flags.profile, refresh: true, scope: flags.scope})
-    ui.status(`Token expires: ${localTime(outcome.token.expiresOn)}`)
     process.stdout.write(await renderToken(outcome, flags.output as (typeof TOKEN_FORMATS)[number], process.env))
   }
 }

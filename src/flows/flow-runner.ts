@@ -31,6 +31,8 @@ export class FlowRunner {
 
   context(): FlowContext {
     const {env, settings, signal, storage, ui} = this.deps
+    // One-off use has no profile, so no stored secret: only the environment may supply one.
+    const stored = (purpose: 'certificate-password' | 'client-secret') => (settings.oneOff ? undefined : storage.secrets.get(secretKey(settings.profile, purpose)))
     return {
       clock: systemClock,
       env,
@@ -38,8 +40,8 @@ export class FlowRunner {
       msal: this.msal,
       runFlow: async (id) => this.run(await this.find(id)),
       secrets: {
-        certificatePassword: async () => env.ENTRATOOL_CERTIFICATE_PASSWORD || (await storage.secrets.get(secretKey(settings.profile, 'certificate-password'))),
-        clientSecret: async () => env.ENTRATOOL_CLIENT_SECRET || env.AZURE_CLIENT_SECRET || (await storage.secrets.get(secretKey(settings.profile, 'client-secret'))),
+        certificatePassword: async () => env.ENTRATOOL_CERTIFICATE_PASSWORD || (await stored('certificate-password')),
+        clientSecret: async () => env.ENTRATOOL_CLIENT_SECRET || env.AZURE_CLIENT_SECRET || (await stored('client-secret')),
       },
       settings,
       signal,

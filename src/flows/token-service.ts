@@ -8,7 +8,8 @@ import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
-import {findCachedToken} from '../tokens/cached-token.js'
+import {announceCached, findCachedToken} from '../tokens/cached-token.js'
+import {localTime} from '../lib/render-token.js'
 import {recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
 
@@ -45,7 +46,10 @@ export class TokenService {
     const profiles = new ProfileStore(configDir(this.deps.config, env))
     const file = profiles.read()
     const name = profileName(request.profile, env, file.defaultProfile)
-    const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
+    // --tenant with --client-id and no named profile is one-off use: the default profile's
+    // credentials (secret, certificate) must not leak into a request for another app.
+    const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
+    const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
     if (!profile && !(request.tenant && request.clientId)) {
       await profiles.get(name)
     }
@@ -56,7 +60,7 @@ export class TokenService {
     const reuse = !request.force && !request.refresh
     const cached = reuse ? await findCachedToken(settings, storage) : undefined
     if (cached) {
-      ui.success('Using cached token')
+      announceCached(ui, cached)
       return cached
     }
 
@@ -64,16 +68,19 @@ export class TokenService {
       // Another process may have fetched the token while this one waited for the lock.
       const fresh = reuse ? await findCachedToken(settings, storage) : undefined
       if (fresh) {
-        ui.success('Using cached token')
+        announceCached(ui, fresh)
         return fresh
       }
 
       const {token, flow} = await this.acquire(settings, storage, request)
+      ui.status(`Token expires: ${localTime(token.expiresOn)}`)
       if (!settings.oneOff) {
         await new TokenRecords(storage.blobs, name).save(recordKey(settings), token, flow)
         if (token.account && token.account.homeAccountId !== profile?.account?.homeAccountId) {
           await profiles.update(name, (p) => ({...p, account: token.account!, updatedAt: new Date().toISOString()}))
         }
+
+        ui.status(`Token saved to profile '${name}'`)
       }
 
       return {flow, fromCache: false, profile: name, token}

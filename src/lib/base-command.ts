@@ -68,8 +68,16 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-/** "Parsing --port \n\tport '0' is invalid…\nSee more help with --help" → "--port: port '0' is invalid…" */
+/**
+ * oclif's parse messages → one sentence: "Parsing --port \n\tport '0' is invalid…\nSee more help
+ * with --help" → "--port: port '0' is invalid…"; "The following error occurred:\n  X" → "X".
+ */
 function parseErrorSentence(message: string): string {
   const parsing = /^Parsing (--[\w-]+)\s*\n\t([^\n]*)/.exec(message)
-  return parsing ? `${parsing[1]}: ${parsing[2]}` : message.split('\n')[0]
+  if (parsing) return `${parsing[1]}: ${parsing[2]}`
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^See more help with --help$/.test(line) && !/^The following errors? occurred:$/.test(line))
+  return lines.join('; ') || message
 }

@@ -22,8 +22,15 @@ export async function fileKey(keyDir: string, passphrase: string | undefined): P
     return {key: await scryptAsync(passphrase, salt, 32, SCRYPT), source: 'a key derived from ENTRATOOL_CACHE_PASSPHRASE'}
   }
 
-  const file = join(keyDir, 'file.key')
+  const file = keyFile(keyDir)
   return {key: await readOrCreate(file, 32), source: `the key file ${file}`}
+}
+
+export const keyFile = (keyDir: string) => join(keyDir, 'file.key')
+
+/** Puts a key that moved here from another backend into the key file, so its files stay readable. */
+export async function writeKeyFile(keyDir: string, key: Buffer): Promise<void> {
+  await writeFileAtomic(keyFile(keyDir), key)
 }
 
 async function readOrCreate(file: string, bytes: number): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import {readFile, rm} from 'node:fs/promises'
+import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../lib/fs-safe.js'
@@ -15,6 +15,19 @@ export class FileBlobStore implements BlobStore {
 
   async delete(name: string): Promise<void> {
     await rm(this.path(name), {force: true})
+  }
+
+  /** The names of the blobs stored here (for moving them to another backend). */
+  async names(): Promise<string[]> {
+    let files: string[]
+    try {
+      files = await readdir(this.dir)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    }
+
+    return files.filter((f) => f.endsWith(this.extension)).map((f) => decodeURIComponent(f.slice(0, -this.extension.length)))
   }
 
   path(name: string): string {

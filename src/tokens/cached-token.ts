@@ -1,4 +1,6 @@
 import type {TokenOutcome} from '../flows/token-service.js'
+import {localTime} from '../lib/render-token.js'
+import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
 import {recordKey, TokenRecords} from './token-records.js'
@@ -12,4 +14,10 @@ export async function findCachedToken(settings: ResolvedSettings, storage: Stora
   const cached = await new TokenRecords(storage.blobs, settings.profile).find(recordKey(settings), settings.minValidityMs)
   if (!cached) return undefined
   return {flow: cached.flow, fromCache: true, profile: settings.profile, token: {...cached, expiresOn: new Date(cached.expiresOn)}}
+}
+
+/** The seed page's lines for a token served from the cache. */
+export function announceCached(ui: Ui, outcome: TokenOutcome): void {
+  ui.success('Using cached token')
+  ui.status(`Token expires: ${localTime(outcome.token.expiresOn)}`)
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {execFile, execFileSync} from 'node:child_process'
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -96,13 +96,13 @@ printf '%s\\n' "\${COMPREPLY[@]}"`
   it('bash: a plugin installed later is completed, and the regenerated scripts keep the value completion', async () => {
     const offline = {...env, npm_config_cache: join(box.home, 'npm-cache'), npm_config_offline: 'true', npm_config_registry: 'http://127.0.0.1:9/'}
     const tarball = join(box.home, execFileSync('npm', ['pack', '--pack-destination', box.home, '--silent'], {cwd: join(ROOT, 'examples', 'flow-plugin-example'), encoding: 'utf8', env: offline}).trim())
-    const before = readFileSync(join(functions, 'bash', 'entratool.bash'), 'utf8')
+    const file = join(functions, 'bash', 'entratool.bash')
+    const writtenBefore = statSync(file).mtimeMs
     const installed = await runCli(['plugins', 'install', tarball], {env: offline, timeoutMs: 120_000})
     assert.equal(installed.code, 0, installed.stderr)
     assert.deepEqual(bashComplete('entratool get-token --flow c'), ['client-credentials', 'client-secret-example'])
-    const after = readFileSync(join(functions, 'bash', 'entratool.bash'), 'utf8')
-    assert.notEqual(after, before, 'plugin-autocomplete regenerates its cache on plugins install')
-    assert.equal(after.split(MARKER).length, 2, 'the value completion is added once')
+    assert.ok(statSync(file).mtimeMs > writtenBefore, 'plugin-autocomplete regenerates its scripts on plugins install')
+    assert.equal(readFileSync(file, 'utf8').split(MARKER).length, 2, 'the value completion is added once')
   })
 
   describe('zsh, typed into a real terminal (tmux)', () => {
@@ -143,7 +143,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`
     })
 
     it('completes a profile name after -p', async () => {
-      await typeAndTab('entratool get-token -p c', /zsh> entratool get-token -p ci $/m)
+      await typeAndTab('entratool get-token -p c', /zsh> entratool get-token -p ci\s*$/m)
     })
 
     it('offers the profiles after show-profile --name', async () => {
