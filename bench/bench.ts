@@ -199,7 +199,7 @@ async function bench(emu: Emulator, home: string, started: number): Promise<numb
 
   // --- Scenarios -------------------------------------------------------------------------------
   const resultFile = join(home, 'scripted-browser.json')
-  const browserScript = join(ROOT, 'bench', 'scripted-browser.mjs')
+  const browserScript = join(ROOT, 'test', 'helpers', 'scripted-browser.mjs')
   const interactiveEnv = {
     ...env,
     BENCH_BROWSER_CA: emu.caFile,
@@ -480,7 +480,7 @@ async function bench(emu: Emulator, home: string, started: number): Promise<numb
   lines.push('- **cached**: a client-credentials profile whose token was fetched once before measuring (1 h lifetime); stdout must be that same token, stderr "Using cached token", zero requests.')
   lines.push('- **cold**: `clear-cache -p app-cold` before each run (not timed; the cache files must be gone), then one client-credentials token request.')
   lines.push(`- **silent refresh**: a device-code profile signed in once while the emulator issues ${SHORT_LIFETIME} s tokens, so the cached token always has less than the default --min-validity 5m left; each run makes exactly one refresh_token grant (and gets another ${SHORT_LIFETIME} s token).`)
-  lines.push('- **interactive**: `BROWSER` is `bench/scripted-browser.mjs` (no real browser): it POSTs the username and password to the sign-in URL entratool opens (the emulator\'s scripted sign-in), then follows the 302 to the loopback callback and its `/done` page with plain HTTP GETs. `DISPLAY=:99` keeps entratool from falling back to device code. The time includes starting that second Node process (≈ one `node -e 0`), which a real browser would replace with a person\'s sign-in.')
+  lines.push('- **interactive**: `BROWSER` is `test/helpers/scripted-browser.mjs` (no real browser): it POSTs the username and password to the sign-in URL entratool opens (the emulator\'s scripted sign-in), then follows the 302 to the loopback callback and its `/done` page with plain HTTP GETs. `DISPLAY=:99` keeps entratool from falling back to device code. The time includes starting that second Node process (≈ one `node -e 0`), which a real browser would replace with a person\'s sign-in.')
   lines.push(`- **device code**: the emulator approves automatically. Approved at the first poll, the run shows the tool's own cost; with one \`authorization_pending\` answer MSAL sleeps a whole \`interval\` (${DEVICE_INTERVAL} s here) before polling again, so the wait is (pending polls × interval) and dominates everything else — Entra's usual interval is 5 s, and a person typing the code takes far longer.`)
   lines.push('- **list-profiles**: profiles.json written directly (version 1, 1 or 1,000 profiles across the three flows, no cached tokens), each in its own config directory; the output must list exactly that many rows.')
   lines.push('- **bare oclif --version**: a one-command oclif app built in a temporary directory (package.json with `oclif: {bin, commands: "./commands"}`, one plain-JS command, its manifest from the repository\'s `oclif manifest`), resolving `@oclif/core` from this repository\'s node_modules through a symlink.')

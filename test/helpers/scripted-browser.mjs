@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// $BROWSER for the interactive-flow benchmark: a scripted person, no real browser. It POSTs the
+// $BROWSER for the benchmark and the leak test: a scripted person, no real browser. It POSTs the
 // username and password to the sign-in URL entratool opened (the emulator's scripted sign-in),
 // then follows the redirects to the loopback callback and its /done page with plain HTTP GETs,
 // and writes what it saw to $BENCH_BROWSER_RESULT so the benchmark can check the sign-in happened.

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict'
+import {execFile, execFileSync, spawnSync} from 'node:child_process'
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {BIN, ROOT, runCli, sandbox} from '../helpers/cli.js'
+
+/** Commands whose examples another test file covers (export/import have their own suite). */
+const COVERED_ELSEWHERE = new Set(['export-profile', 'import-profile'])
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: (string | {command: string})[]; pluginName: string}>}
+const EXAMPLES = Object.entries(manifest.commands)
+  .filter(([id, c]) => c.pluginName === 'entratool' && !COVERED_ELSEWHERE.has(id))
+  .flatMap(([, c]) => (c.examples ?? []).map((e) => (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'entratool')))
+
+/**
+ * Every `--help` example is run here, exactly as printed, by bash with `entratool` on PATH, in the
+ * order a person would try them; steps marked `setup` only point profiles at the local emulator.
+ */
+describe('--help examples are real invocations that work', () => {
+  let emu: Emulator
+  let box: ReturnType<typeof sandbox>
+  let env: Record<string, string>
+  let cwd: string
+  const ran = new Set<string>()
+
+  before(async () => {
+    emu = await startEmulator()
+    box = sandbox()
+    const bin = join(box.home, 'bin')
+    cwd = join(box.home, 'work')
+    mkdirSync(bin)
+    mkdirSync(cwd)
+    writeFileSync(join(bin, 'entratool'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+    const browser = join(bin, 'browser')
+    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/helpers/chromium-sign-in.mjs')}" "$1"\n`)
+    for (const file of ['entratool', 'browser']) chmodSync(join(bin, file), 0o755)
+    env = {
+      ...box.env,
+      APP: CONFIDENTIAL_CLIENT_ID,
+      BROWSER: browser,
+      ENTRATOOL_CA_FILE: emu.caFile,
+      NEW_SECRET: CLIENT_SECRET,
+      PATH: `${bin}:${box.env.PATH}`,
+      SECRET: CLIENT_SECRET,
+      SIGN_IN_PASSWORD: DEFAULT_USER.password,
+      SIGN_IN_USER: DEFAULT_USER.username,
+      TENANT: DEFAULT_TENANT_ID,
+    }
+  })
+
+  after(async () => {
+    await emu?.stop()
+    box?.cleanup()
+  })
+
+  /** Runs an example (or a setup line) in bash; `check` is appended to assert what it produced. */
+  function bash(line: string, check = ''): {code: number; stderr: string; stdout: string} {
+    const res = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -o pipefail\n${line}${check ? `\n${check}` : ''}`], {cwd, encoding: 'utf8', env, timeout: 90_000})
+    return {code: res.status ?? -1, stderr: res.stderr, stdout: res.stdout}
+  }
+
+  function example(line: string, check = ''): string {
+    assert.ok(EXAMPLES.includes(line), `not a --help example (any more?): ${line}`)
+    const res = bash(line, check)
+    assert.equal(res.code, 0, `${line}\n${res.stderr}`)
+    ran.add(line)
+    return res.stdout
+  }
+
+  function setup(line: string): void {
+    const res = bash(line)
+    assert.equal(res.code, 0, `${line}\n${res.stderr}`)
+  }
+
+  it('profile examples: create, edit, show, list', () => {
+    example('entratool create-profile --name work --tenant-id contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000001 --flow interactive --scope https://graph.microsoft.com/User.Read')
+    example('entratool edit-profile --name work --scope https://graph.microsoft.com/Mail.Read --default')
+    assert.match(example('entratool show-profile --name work'), /Mail\.Read/)
+    assert.equal(JSON.parse(example('entratool show-profile -p work -o json')).default, true)
+    example('printf %s "$SECRET" | entratool create-profile --name ci --tenant-id $TENANT --client-id $APP --flow client-credentials --scope api://my-api/.default --client-secret-stdin')
+    setup(`entratool edit-profile --name ci --authority ${emu.authority()} --scope ${API_APP_ID_URI}/.default`)
+    example('printf %s "$NEW_SECRET" | entratool edit-profile --name ci --client-secret-stdin')
+    assert.match(example('entratool list-profiles'), /\bci\b[\s\S]*\bwork\b/)
+    assert.equal(example('entratool list-profiles -o json | jq -r ".[].name"'), 'ci\nwork\n')
+  })
+
+  it('token examples for scripts: -o json | jq, -o env, inspect', () => {
+    example('TOKEN=$(entratool get-token -p ci -o json | jq -r .access_token)', '[ "$(printf %s "$TOKEN" | tr -cd . | wc -c)" -eq 2 ]')
+    example('eval "$(entratool get-token -p ci -o env)"', '[ -n "$ENTRA_ACCESS_TOKEN" ] && [ -n "$ENTRA_TOKEN_EXPIRES_ON" ]')
+    assert.match(example('entratool get-token -p ci | entratool inspect -'), /api:\/\/entratool-demo-api/)
+    setup('entratool get-token -p ci > token.jwt')
+    assert.equal(JSON.parse(example('entratool inspect --file token.jwt -o json --claims')).appid, CONFIDENTIAL_CLIENT_ID)
+  })
+
+  it('flows examples', () => {
+    assert.match(example('entratool flows'), /managed-identity/)
+    assert.equal(example('entratool flows -o json | jq -r ".flows[].id"'), 'client-credentials\ndevice-code\ninteractive\nmanaged-identity\n')
+  })
+
+  it('interactive sign-in examples (a headless browser as $BROWSER), then silent reuse and refresh', function () {
+    this.timeout(120_000)
+    setup(`entratool edit-profile --name work --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()}`)
+    assert.equal(example('entratool get-token --flow interactive').trim().split('.').length, 3)
+    example('entratool get-token -p work --scope https://graph.microsoft.com/User.Read')
+    setup(`entratool create-profile --name myapp --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()} --scope ${API_APP_ID_URI}/Data.Read`)
+    example('entratool get-token --flow interactive --profile myapp')
+    assert.match(example('entratool inspect --profile myapp'), /Data\.Read/)
+    example('entratool refresh --profile myapp')
+    assert.equal(JSON.parse(example('entratool refresh -p myapp -o json -q')).from_cache, false)
+    example('entratool clear-cache --profile myapp')
+    example('entratool clear-cache --all')
+    example('entratool delete-profile --name myapp')
+  })
+
+  describe('on a terminal (tmux)', () => {
+    const socket = `entratool-examples-${process.pid}`
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {cwd, encoding: 'utf8', env})
+
+    async function waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+      const end = Date.now() + timeoutMs
+      for (;;) {
+        const text = tmux('capture-pane', '-p', '-t', 'term')
+        if (pattern.test(text)) return text
+        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${text}`)
+        await sleep(100)
+      }
+    }
+
+    function type(text: string): void {
+      tmux('send-keys', '-t', 'term', '-l', text)
+      tmux('send-keys', '-t', 'term', 'Enter')
+    }
+
+    before(async function () {
+      try {
+        execFileSync('tmux', ['-V'], {stdio: 'ignore'})
+      } catch {
+        return this.skip()
+      }
+
+      tmux('new-session', '-d', '-s', 'term', '-x', '160', '-y', '50', 'bash --norc --noprofile')
+      type('PS1="$ "; echo READY')
+      await waitFor(/^READY$/m)
+    })
+
+    after(() => new Promise<void>((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], () => resolve())))
+
+    it('create-profile --name interactive-app asks for what its flags did not give', async () => {
+      const line = 'entratool create-profile --name interactive-app'
+      assert.ok(EXAMPLES.includes(line))
+      type(line)
+      await waitFor(/Tenant ID/)
+      type(DEFAULT_TENANT_ID)
+      await waitFor(/Client ID/)
+      type(PUBLIC_CLIENT_ID)
+      await waitFor(/Default flow/)
+      type('device-code')
+      await waitFor(/Scopes/)
+      type('')
+      await waitFor(/Profile 'interactive-app' created/)
+      ran.add(line)
+      const shown = await runCli(['show-profile', '--name', 'interactive-app', '-o', 'json'], {env})
+      assert.deepEqual(JSON.parse(shown.stdout).flow, 'device-code')
+    })
+
+    it('a mistyped command asks "Did you mean …?" and runs the suggestion when confirmed', async () => {
+      type('clear; entratool flow')
+      await waitFor(/Did you mean flows\?/)
+      tmux('send-keys', '-t', 'term', 'Enter')
+      await waitFor(/client-credentials: Act as the application itself/)
+    })
+  })
+
+  it('without a terminal a mistyped command exits 2 with the suggestion on stderr', async () => {
+    const typo = await runCli(['get-tokn', '-p', 'ci'], {env})
+    assert.equal(typo.code, 2)
+    assert.equal(typo.stdout, '')
+    assert.match(typo.stderr, /'get-tokn' is not an entratool command\. Did you mean `entratool get-token`\?/)
+    const nothing = await runCli(['frobnicate'], {env})
+    assert.equal(nothing.code, 2)
+    assert.doesNotMatch(nothing.stderr, /Did you mean/)
+    assert.match(nothing.stderr, /Run `entratool help`/)
+  })
+
+  it('every --help example was run by this file', function () {
+    if (ran.size < EXAMPLES.length && this.currentTest?.parent?.tests.some((t) => t.isPending())) this.skip()
+    assert.deepEqual(EXAMPLES.filter((e) => !ran.has(e)), [])
+  })
+})
