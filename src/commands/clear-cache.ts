@@ -18,7 +18,7 @@ export default class ClearCache extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ClearCache)
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const names = flags.all ? Object.keys(service.store.read().profiles) : [(await service.store.get(flags.profile!)).name]
     for (const name of names) await service.clearTokens(name)
     this.ui.success(flags.all ? `Cleared cached tokens of ${names.length} profile(s)` : `Cleared cached tokens of profile '${names[0]}'`)

@@ -44,7 +44,7 @@ On a terminal it asks for what the flags did not give; with --no-prompt, or when
       certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
       clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
     }
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const profile = await service.create(name!, fields, secrets, {force: flags.force, makeDefault: flags.default})
     this.ui.success(`Profile '${profile.name}' created in ${service.store.file}`)
   }

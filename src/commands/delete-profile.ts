@@ -14,7 +14,7 @@ export default class DeleteProfile extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(DeleteProfile)
-    await new ProfileService(this.config, process.env).delete(flags.name)
+    await new ProfileService(this.config, process.env, this.ui).delete(flags.name)
     this.ui.success(`Profile '${flags.name}' deleted, with its cached tokens and stored secrets`)
   }
 }

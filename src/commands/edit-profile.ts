@@ -32,7 +32,7 @@ export default class EditProfile extends BaseCommand {
     }
     const changes = Object.values(fields).some((v) => v !== undefined) || secrets.clientSecret !== undefined || secrets.certificatePassword !== undefined || flags.default
     if (!changes) throw usageError('nothing to change', {next: 'pass the fields to change, e.g. --scope or --client-secret-stdin (see --help)'})
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     await service.edit(flags.name, fields, secrets, flags.default)
     this.ui.success(`Profile '${flags.name}' updated`)
   }

@@ -26,7 +26,7 @@ Never includes cached tokens or the signed-in account. Client secrets and PFX pa
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ExportProfile)
-    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env))
+    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env, this.ui))
     const result = await transfer.export({
       includeSecrets: flags['include-secrets'],
       names: flags.name === undefined ? undefined : [flags.name],

@@ -26,7 +26,7 @@ An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked 
   async run(): Promise<void> {
     const {flags} = await this.parse(ImportProfile)
     const text = await readExportInput(flags.file)
-    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env))
+    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env, this.ui))
     const items = await transfer.import(text, {
       dryRun: flags['dry-run'],
       overwrite: flags.overwrite,

@@ -64,7 +64,7 @@ It does NOT verify the signature: use it to read a token, never to trust one. Wi
       return Buffer.concat(chunks).toString('utf8')
     }
 
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const name = profileName(profile, process.env, service.store.read().defaultProfile)
     await service.store.get(name)
     const latest = await new TokenRecords((await service.openStorage()).blobs, name).latest()

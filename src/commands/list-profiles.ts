@@ -18,7 +18,7 @@ export default class ListProfiles extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ListProfiles)
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const profiles = await service.summaries()
     if (flags.output !== 'table') {
       process.stdout.write(await renderData(profiles, flags.output as 'json' | 'yaml'))

@@ -20,7 +20,7 @@ export default class ShowProfile extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ShowProfile)
-    const service = new ProfileService(this.config, process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const name = profileName(flags.name, process.env, service.store.read().defaultProfile)
     await service.store.get(name)
     const [summary] = await service.summaries([name])

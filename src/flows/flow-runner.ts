@@ -22,7 +22,7 @@ export class FlowRunner {
   private catalog?: FlowCatalog
 
   constructor(private readonly deps: ServiceDeps & {settings: ResolvedSettings; storage: Storage}) {
-    this.msal = new MsalClients(deps.settings, deps.storage, deps.ui, deps.env)
+    this.msal = new MsalClients(deps.settings, deps.storage, deps.ui, deps.env, deps.signal)
   }
 
   get network(): NetworkClient {

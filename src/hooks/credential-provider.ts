@@ -1,45 +1,56 @@
-import {join} from 'node:path'
-
 import {usageError} from '../errors.js'
-import {fileKey} from '../storage/file-key.js'
-import {FileBlobStore, FileSecretStore} from '../storage/file-stores.js'
+import {withLock} from '../lib/lock.js'
+import {BACKEND_KINDS, readBackendRecord, recordFile} from '../storage/backend-record.js'
+import {openBackend, storageFor} from '../storage/backends.js'
+import {KeychainSecretStore} from '../storage/keychain-store.js'
 import type {BackendKind, CredentialProviderOptions, Storage} from '../storage/storage.js'
 
-const KINDS: BackendKind[] = ['keychain', 'file', 'plaintext']
+/** Never a real secret: reading it only shows whether the keychain answers. */
+const PROBE_ENTRY = 'probe'
 
 /**
  * The credential-provider hook: picks where tokens and secrets live. `ENTRATOOL_STORAGE` forces a
- * backend; plaintext is used only when named there. A plugin may answer this hook too and supply
- * its own backend (the core prefers a plugin's answer).
+ * backend (plaintext is used only when named there). Otherwise the backend recorded in
+ * `storage.json` is used without probing, which keeps the cached-token path fast; on first use
+ * the keychain is asked once and, when it does not answer, encrypted files are used. A change of
+ * backend moves the secrets and the key over. A plugin may answer this hook too and supply its
+ * own backend (the core prefers a plugin's answer).
  */
 export default async function credentialProvider(options: CredentialProviderOptions): Promise<Storage> {
-  const forced = options.env.ENTRATOOL_STORAGE?.trim().toLowerCase()
-  if (forced && !KINDS.includes(forced as BackendKind)) {
-    throw usageError(`ENTRATOOL_STORAGE='${options.env.ENTRATOOL_STORAGE}' is not a storage backend`, {next: `set it to one of: ${KINDS.join(', ')}`})
+  const {configDir, env} = options
+  const forced = forcedBackend(env)
+  const recorded = await readBackendRecord(configDir)
+  const warnings: string[] = []
+  let chosen = forced ?? (recorded === 'plaintext' ? undefined : recorded)
+  let keychain: KeychainSecretStore | undefined
+  if (!chosen) {
+    keychain = new KeychainSecretStore(configDir, env)
+    const silence = await keychain.get(PROBE_ENTRY).then(
+      () => undefined,
+      (error: Error) => error.message,
+    )
+    chosen = silence ? 'file' : 'keychain'
+    if (silence) warnings.push(`${silence}; tokens and secrets are kept in an AES-256-GCM encrypted file instead (ENTRATOOL_STORAGE=keychain moves them once it answers)`)
   }
 
-  if (forced === 'plaintext') return plaintextStorage(options.configDir)
-  return encryptedFileStorage(options)
+  const backend = await openBackend(chosen, configDir, env, keychain)
+  if (chosen !== recorded) {
+    const {switchBackend} = await import('../storage/switch-backend.js')
+    warnings.push(...(await switchBackend(configDir, env, backend)))
+  }
+
+  // The keychain's key is made under the lock, so processes starting together agree on one.
+  const key = (await backend.currentKey()) ?? (await withLock(recordFile(configDir), () => backend.key()))
+  if (backend.kind === 'plaintext') warnings.push('ENTRATOOL_STORAGE=plaintext: tokens and secrets are stored UNENCRYPTED on disk')
+  return storageFor(backend, configDir, key, warnings)
 }
 
-async function encryptedFileStorage({configDir, env}: CredentialProviderOptions): Promise<Storage> {
-  const {key, source} = await fileKey(join(configDir, 'keys'), env.ENTRATOOL_CACHE_PASSPHRASE)
-  const blobs = new FileBlobStore(join(configDir, 'cache'), key)
-  return {
-    blobs,
-    description: {secrets: `encrypted file (AES-256-GCM, ${source})`, tokens: `encrypted file (AES-256-GCM, ${source})`},
-    kind: 'file',
-    secrets: new FileSecretStore(new FileBlobStore(join(configDir, 'secrets'), key)),
-    warnings: [],
+function forcedBackend(env: NodeJS.ProcessEnv): BackendKind | undefined {
+  const value = env.ENTRATOOL_STORAGE?.trim().toLowerCase()
+  if (!value) return undefined
+  if (!BACKEND_KINDS.includes(value as BackendKind)) {
+    throw usageError(`ENTRATOOL_STORAGE='${env.ENTRATOOL_STORAGE}' is not a storage backend`, {next: `set it to one of: ${BACKEND_KINDS.join(', ')}`})
   }
-}
 
-function plaintextStorage(configDir: string): Storage {
-  return {
-    blobs: new FileBlobStore(join(configDir, 'cache'), null),
-    description: {secrets: 'PLAINTEXT file (ENTRATOOL_STORAGE=plaintext)', tokens: 'PLAINTEXT file (ENTRATOOL_STORAGE=plaintext)'},
-    kind: 'plaintext',
-    secrets: new FileSecretStore(new FileBlobStore(join(configDir, 'secrets'), null)),
-    warnings: ['ENTRATOOL_STORAGE=plaintext: tokens and secrets are stored UNENCRYPTED on disk'],
-  }
+  return value as BackendKind
 }

@@ -6,6 +6,7 @@ import type {ClientCredential, FlowKind, ManagedIdentitySelector, MsalAuthentica
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
+import {AuthorityMetadata} from './authority-metadata.js'
 import {ProfileCachePlugin} from './cache-plugin.js'
 import {NetworkClient, proxyFromEnv} from './network-client.js'
 
@@ -27,6 +28,7 @@ export class MsalClients implements MsalFactory {
   /** Managed identity endpoints live on the host itself (loopback or link-local): never through a proxy. */
   readonly managedIdentityNetwork: NetworkClient
   private cachePlugin?: ProfileCachePlugin
+  private readonly metadata: AuthorityMetadata
   private msal?: typeof import('@azure/msal-node')
 
   constructor(
@@ -34,16 +36,19 @@ export class MsalClients implements MsalFactory {
     private readonly storage: Storage,
     private readonly ui: Ui,
     env: NodeJS.ProcessEnv,
+    signal?: AbortSignal,
   ) {
     const ca = readCaFile(settings.caFile)
     const timeoutMs = Math.min(HTTP_TIMEOUT_MS, settings.timeoutMs)
-    this.network = new NetworkClient({ca, proxyFor: proxyConfigured(env) ? proxyFromEnv : undefined, timeoutMs})
-    this.managedIdentityNetwork = new NetworkClient({ca, timeoutMs})
+    const onGet = (url: string, body: unknown) => this.metadata.remember(url, body)
+    this.network = new NetworkClient({ca, onGet, proxyFor: proxyConfigured(env) ? proxyFromEnv : undefined, signal, timeoutMs})
+    this.managedIdentityNetwork = new NetworkClient({ca, signal, timeoutMs})
+    this.metadata = new AuthorityMetadata(storage.blobs, settings.authority)
   }
 
   async confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication> {
     const msal = await this.load()
-    const config = this.configuration()
+    const config = await this.configuration()
     config.auth =
       credential.kind === 'secret'
         ? {...config.auth, clientSecret: credential.secret}
@@ -64,7 +69,7 @@ export class MsalClients implements MsalFactory {
   }
 
   async publicClient(): Promise<PublicClientApplication> {
-    return new (await this.load()).PublicClientApplication(this.configuration())
+    return new (await this.load()).PublicClientApplication(await this.configuration())
   }
 
   toResult(result: MsalAuthenticationResult, kind: FlowKind): TokenResult {
@@ -77,12 +82,13 @@ export class MsalClients implements MsalFactory {
     }
   }
 
-  private configuration(): Configuration {
+  private async configuration(): Promise<Configuration> {
     const host = new URL(this.settings.authority).host
     this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warn(line))
     return {
       auth: {
         authority: this.settings.authority,
+        authorityMetadata: await this.metadata.recall(),
         clientId: this.settings.clientId,
         knownAuthorities: MICROSOFT_HOSTS.has(host) ? [] : [host],
       },

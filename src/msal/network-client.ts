@@ -25,6 +25,10 @@ export class TransportError extends AuthError {
 export interface NetworkClientOptions {
   /** Extra trusted CA certificates (PEM), added to Node's roots. */
   ca?: string
+  /** Ctrl+C: requests in flight are torn down at once instead of waiting for their timeout. */
+  signal?: AbortSignal
+  /** Sees every successful GET answer (the factory keeps the authority's metadata from it). */
+  onGet?: (url: string, body: unknown) => void
   /** The proxy to use for a URL, or undefined for a direct connection (HTTPS_PROXY / NO_PROXY). */
   proxyFor?: (url: string) => Promise<Agent | undefined>
   timeoutMs: number
@@ -62,6 +66,8 @@ export class NetworkClient implements INetworkModule {
     const body = method === 'POST' ? (options?.body ?? '') : undefined
     // Plain http only reaches managed identity endpoints on the host itself; MSAL requires https for authorities.
     const request = url.startsWith('http:') ? httpRequest : httpsRequest
+    const {signal} = this.options
+    if (signal?.aborted) throw this.fail({detail: 'cancelled', kind: 'unreachable', url})
     return new Promise((resolve, reject) => {
       const req = request(
         url,
@@ -83,7 +89,9 @@ export class NetworkClient implements INetworkModule {
             const headers: Record<string, string> = {}
             for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) headers[key] = String(value)
             try {
-              resolve({body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T, headers, status: res.statusCode ?? 0})
+              const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T
+              if (method === 'GET' && res.statusCode === 200) this.options.onGet?.(url, parsed)
+              resolve({body: parsed, headers, status: res.statusCode ?? 0})
             } catch {
               reject(this.fail({detail: `${url} answered HTTP ${res.statusCode} with a body that is not JSON`, kind: 'malformed', url}))
             }
@@ -98,6 +106,13 @@ export class NetworkClient implements INetworkModule {
         const trust = TRUST_CODES.has(error.code ?? '')
         reject(this.fail({detail: trust ? `the certificate of ${new URL(url).host} is not trusted (${error.code})` : `cannot reach ${new URL(url).host}: ${error.code ?? error.message}`, kind: trust ? 'trust' : 'unreachable', url}))
       })
+      const abort = () => {
+        req.destroy()
+        reject(this.fail({detail: 'cancelled', kind: 'unreachable', url}))
+      }
+
+      signal?.addEventListener('abort', abort, {once: true})
+      req.on('close', () => signal?.removeEventListener('abort', abort))
       req.end(body)
     })
   }

@@ -57,6 +57,7 @@ export class ProfileService {
   constructor(
     private readonly config: Interfaces.Config,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly ui?: {warn(line: string): void},
   ) {
     this.store = new ProfileStore(configDir(config, env))
   }
@@ -136,7 +137,11 @@ export class ProfileService {
   }
 
   async openStorage(): Promise<Storage> {
-    this.storage ??= await openStorage(this.config, this.env)
+    if (!this.storage) {
+      this.storage = await openStorage(this.config, this.env)
+      for (const warning of this.storage.warnings) this.ui?.warn(warning)
+    }
+
     return this.storage
   }
 

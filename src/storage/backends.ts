@@ -85,7 +85,11 @@ class KeychainBackend implements Backend {
   }
 
   async key(): Promise<Buffer> {
-    return (await this.currentKey()) ?? this.adoptKey(randomBytes(32)).then(() => this.cached!)
+    const existing = await this.currentKey()
+    if (existing) return existing
+    const key = randomBytes(32)
+    await this.adoptKey(key)
+    return key
   }
 }
 

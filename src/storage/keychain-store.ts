@@ -73,13 +73,16 @@ export class KeychainSecretStore implements SecretStore {
     }
 
     const {AsyncEntry} = await import('@napi-rs/keyring')
+    // Past the deadline the caller has moved on: a native call now could only hold the process.
+    if (Date.now() >= deadline) throw this.failure(`did not answer within ${this.timeoutMs / 1000} s`)
     try {
       // Pinned to the Secret Service on Linux: the default silently falls back to the kernel
       // keyring, which forgets everything at reboot.
       const entry = new AsyncEntry(KEYCHAIN_SERVICE, `${key}@${this.accountSuffix}`, {linux: {store: 'secret-service'}})
       return await operation(entry, AbortSignal.timeout(Math.max(1, deadline - Date.now())))
     } catch (error) {
-      throw this.failure(`did not ${verb} '${key}': ${(error as Error).message}`, error)
+      // Native messages go on to list every possible cause; the first sentence is the one that happened.
+      throw this.failure(`did not answer the request to ${verb} '${key}': ${(error as Error).message.split(/\.\s/)[0]}`, error)
     }
   }
 

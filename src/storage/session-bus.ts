@@ -8,13 +8,13 @@ type BusAddress = {path: string} | {host: string; port: number} | {unknown: stri
 /**
  * Checks that the D-Bus session bus answers before the Secret Service is called natively.
  *
- * Measured with @napi-rs/keyring 2.1.2: every call it makes to the Secret Service itself gives up
- * after ~2 s, but connecting to a bus that accepts and never replies blocks the JavaScript thread
- * in the native constructor with no end. Neither a timer, a worker's terminate() nor process.exit()
- * gets past that (Node joins its threads at exit), so the one unbounded step is done here first,
- * in plain non-blocking JavaScript: connect and start the authentication handshake, whose first
- * reply proves the bus is alive. Resolves with undefined when it answers (or when the address uses
- * a transport this check does not know, left to the native library), else with the reason.
+ * Measured with @napi-rs/keyring 2.1.2: its calls to the Secret Service give up after ~2 s, but
+ * connecting to a bus that accepts and then does not reply (to the authentication, or to the
+ * `Hello` every connection starts with) blocks the JavaScript thread in the native constructor
+ * with no end. Neither a timer, a worker's terminate() nor process.exit() gets past that (Node
+ * joins its threads at exit), so those unbounded steps are done here first, in non-blocking
+ * JavaScript. Resolves with undefined when the bus answers (or when its address uses a transport
+ * this check does not know, left to the native library), else with the reason.
  */
 export async function sessionBusProblem(env: NodeJS.ProcessEnv, deadline: number): Promise<string | undefined> {
   const address = busAddress(env)
@@ -31,16 +31,55 @@ export async function sessionBusProblem(env: NodeJS.ProcessEnv, deadline: number
     }
 
     const timer = setTimeout(() => finish(`the D-Bus session bus at ${where} did not answer`), Math.max(0, deadline - Date.now()))
+    let authenticated = false
     let reply = ''
     socket.on('connect', () => socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString('hex')}\r\n`))
     socket.on('data', (chunk) => {
+      if (authenticated) return finish(undefined)
       reply += chunk.toString('latin1')
-      if (reply.includes('\r\n')) finish(undefined)
+      if (!reply.includes('\r\n')) return
+      // Another mechanism may still succeed where EXTERNAL was refused: the bus did answer.
+      if (!reply.startsWith('OK ')) return finish(undefined)
+      authenticated = true
+      socket.write(Buffer.concat([Buffer.from('BEGIN\r\n'), HELLO]))
     })
     socket.on('error', (error) => finish(`cannot reach the D-Bus session bus at ${where}: ${error.message}`))
     socket.on('close', () => finish(`the D-Bus session bus at ${where} closed the connection`))
   })
 }
+
+/** org.freedesktop.DBus.Hello, marshalled (little-endian method call, serial 1, no body). */
+const HELLO = (() => {
+  const bytes: number[] = []
+  const align = (n: number) => {
+    while (bytes.length % n) bytes.push(0)
+  }
+
+  const u32 = (value: number) => {
+    align(4)
+    const b = Buffer.alloc(4)
+    b.writeUInt32LE(value)
+    bytes.push(...b)
+  }
+
+  bytes.push(0x6c, 1, 0, 1)
+  u32(0)
+  u32(1)
+  const lengthAt = bytes.length
+  u32(0)
+  const fieldsAt = bytes.length
+  const fields: [number, string, string][] = [[1, 'o', '/org/freedesktop/DBus'], [2, 's', 'org.freedesktop.DBus'], [3, 's', 'Hello'], [6, 's', 'org.freedesktop.DBus']]
+  for (const [code, signature, value] of fields) {
+    align(8)
+    bytes.push(code, 1, signature.charCodeAt(0), 0)
+    u32(value.length)
+    bytes.push(...Buffer.from(value), 0)
+  }
+
+  const message = Buffer.from(bytes)
+  message.writeUInt32LE(bytes.length - fieldsAt, lengthAt)
+  return Buffer.concat([message, Buffer.alloc((8 - (message.length % 8)) % 8)])
+})()
 
 /** The first address in DBUS_SESSION_BUS_ADDRESS, as libdbus would try it. */
 function busAddress(env: NodeJS.ProcessEnv): BusAddress {

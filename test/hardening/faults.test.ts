@@ -68,6 +68,8 @@ describe('faults: the authority misbehaves, the disk refuses, processes die', fu
   ]
   for (const [name, fault, says] of serverFaults) {
     it(name, async () => {
+      // The authority's metadata is kept for a day; drop it so the metadata request is made.
+      rmSync(join(box.configDir, 'cache', 'authority-metadata.enc'), {force: true})
       emu.control.injectFault({count: 5, ...fault})
       await expectFailure(['get-token', '-p', 'app', '--force'], 7, says)
     })

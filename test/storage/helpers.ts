@@ -3,6 +3,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+import {ProfileStore} from '../../src/profiles/store.js'
+
 const ROOT = resolve(import.meta.dirname, '..', '..')
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures')
 export const STEPS = join(FIXTURES, 'storage-steps.ts')
@@ -26,8 +28,8 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
 }
 
 /**
- * Runs a command in its own process group and kills the whole group after `timeoutMs`, so a
- * process stuck in native code (or a dbus-run-session with its daemons) cannot outlive the test.
+ * Runs a command in its own process group and kills the whole group when it ends or after
+ * `timeoutMs`, so a process stuck in native code cannot hang the suite.
  */
 export function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Run> {
   const started = Date.now()
@@ -37,10 +39,20 @@ export function run(command: string, args: string[], env: Record<string, string>
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs)
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        // The group is already gone.
+      }
+    }
+
+    const timer = setTimeout(killGroup, timeoutMs)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
+      // Daemons a D-Bus session started (a keyring, a fake service) must not outlive the test.
+      killGroup()
       resolvePromise({code, ms: Date.now() - started, stderr, stdout})
     })
   })
@@ -82,4 +94,10 @@ export interface StepReport {
   error?: string
   exitCode?: number
   ms: number
+}
+
+/** A profile whose client secret is stored under `prod/client-secret`: what a migration moves. */
+export async function makeProfile(configDir: string): Promise<void> {
+  const now = new Date().toISOString()
+  await new ProfileStore(configDir).create({clientId: '11111111-2222-3333-4444-555555555555', createdAt: now, name: 'prod', secretRef: 'prod/client-secret', tenantId: 'contoso.onmicrosoft.com', updatedAt: now})
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {FIXTURES, inKeyring, keyringMissing, parseReport, q, STEPS, tempDir} from './helpers.js'
+import {cleanEnv, FIXTURES, inKeyring, keyringMissing, parseReport, q, run, STEPS, tempDir} from './helpers.js'
 
 /** Real gnome-keyring in a private D-Bus session: the Secret Service as Linux desktops run it. */
 describe('storage: the keychain backend against a real Secret Service', function () {
@@ -72,4 +72,21 @@ describe('storage: the keychain backend against a real Secret Service', function
     assert.deepEqual(reports[5].results, [1, 2, 3, 4, 5].map((i) => `written by ${i}`))
   })
 
+
+  it('falls back within the timeout when the bus answers but the Secret Service never does', async () => {
+    // A private bus whose org.freedesktop.secrets is "activated" by a process that never registers.
+    const services = join(tmp.dir, 'services')
+    mkdirSync(services)
+    writeFileSync(join(services, 'org.freedesktop.secrets.service'), '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sh -c "exec sleep 30 >/dev/null 2>&1"\n')
+    writeFileSync(join(tmp.dir, 'bus.conf'), `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${tmp.dir}</listen><servicedir>${services}</servicedir>
+<policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/></policy></busconfig>`)
+    const node = `"${process.execPath}" --import tsx ${q(STEPS)} ${q(configDir)} '[{}]'`
+    const res = await run('dbus-run-session', [`--config-file=${join(tmp.dir, 'bus.conf')}`, '--', 'sh', '-c', node], cleanEnv(tmp.dir))
+    const [report] = parseReport(res)
+    assert.equal(report.kind, 'file', report.error)
+    assert.ok(report.ms < 4000, `fell back after ${report.ms} ms`)
+    assert.equal(report.warnings!.length, 1)
+    assert.match(report.warnings![0], /OS keychain .* did not answer/)
+  })
 })
