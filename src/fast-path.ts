@@ -100,7 +100,7 @@ export async function tryFastGetToken(argv: string[], env: NodeJS.ProcessEnv = p
     const name = profileName(flags.profile, env, file.defaultProfile)
     const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
     if (!profile) return false
-    const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope}, env, profile)
+    const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope.length > 0 ? flags.scope : undefined}, env, profile)
     const storage = await credentialProvider({configDir: where.config, env})
     if (storage.warnings.length > 0) return false
     const outcome = await findCachedToken(settings, storage)

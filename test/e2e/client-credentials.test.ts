@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import {createLocalJWKSet, jwtVerify} from 'jose'
+import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {ROOT, runCli, sandbox} from '../helpers/cli.js'
 
 describe('client credentials end to end (subprocess CLI → plugin → MSAL → emulator)', () => {
   let emu: Emulator
@@ -78,6 +79,21 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     const strip = (out: string) => ({...JSON.parse(out), expires_in: 0})
     assert.deepEqual(strip(fast.stdout), strip(full.stdout))
     assert.equal(fast.stderr, full.stderr.replaceAll(/^\[debug\].*\n/gm, ''))
+  })
+
+  it('the fast path really serves the cached token (it is not silently bypassed)', async () => {
+    const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist', 'fast-path.js'))}); const served = await m.tryFastGetToken(['get-token', '-p', 'ci', '-q']); console.error(JSON.stringify({served}))`
+    const res = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {env})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      child.on('close', (code) => resolve({code, stderr, stdout}))
+    })
+    assert.equal(res.code, 0, res.stderr)
+    assert.equal(JSON.parse(res.stderr.trim().split('\n').at(-1)!).served, true, res.stderr)
+    assert.equal(res.stdout.trim().split('.').length, 3)
   })
 
   it('--force asks the authority again', async () => {
