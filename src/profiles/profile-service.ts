@@ -112,11 +112,13 @@ export class ProfileService {
     const storage = await this.openStorage()
     const profiles = names ? names.map((n) => Object.hasOwn(file.profiles, n) ? file.profiles[n] : undefined).filter((p): p is Profile => p !== undefined) : Object.values(file.profiles)
     const envSecret = Boolean(this.env.ENTRATOOL_CLIENT_SECRET || this.env.AZURE_CLIENT_SECRET)
+    const present = new Set(await storage.blobs.names())
     return Promise.all(
       profiles
         .sort((a, b) => a.name.localeCompare(b.name))
         .map(async (p) => {
-          const latest = await new TokenRecords(storage.blobs, p.name).latest()
+          // One directory listing instead of a read per profile: most profiles have no tokens.
+          const latest = present.has(`${p.name}.tokens`) ? await new TokenRecords(storage.blobs, p.name).latest() : undefined
           return {
             account: p.account?.username ?? null,
             authority: authorityUrl(p.authority, p.tenantId),

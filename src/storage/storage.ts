@@ -23,6 +23,8 @@ export interface BlobStore {
   write(name: string, data: Buffer | string): Promise<void>
   delete(name: string): Promise<void>
   path(name: string): string
+  /** The names of the blobs stored here. */
+  names(): Promise<string[]>
 }
 
 export class UnreadableBlobError extends Error {
