@@ -42,6 +42,15 @@ export interface ProfileSummary {
   authority: string
   scopes: string[]
   account: string | null
+  /** Settings a flow may use; null when not set. */
+  port: number | null
+  port_range: string | null
+  certificate: string | null
+  private_key: string | null
+  send_x5c: boolean
+  federated_token_file: string | null
+  managed_identity: string | null
+  ca_file: string | null
   token: {state: 'expired' | 'none' | 'valid'; expires_at: string | null}
   client_secret: 'environment' | 'none' | 'stored'
   storage: {kind: string; tokens: string; secrets: string}
@@ -119,19 +128,28 @@ export class ProfileService {
         .map(async (p) => {
           // One directory listing instead of a read per profile: most profiles have no tokens.
           const latest = present.has(`${p.name}.tokens`) ? await new TokenRecords(storage.blobs, p.name).latest() : undefined
+          // Ordered for people reading show-profile: identity, then flow settings, then state.
           return {
-            account: p.account?.username ?? null,
-            authority: authorityUrl(p.authority, p.tenantId),
-            client_id: p.clientId,
-            client_secret: envSecret ? 'environment' : p.secretRef ? 'stored' : 'none',
-            created_at: p.createdAt,
-            default: file.defaultProfile === p.name,
-            flow: p.flow ?? null,
             name: p.name,
-            scopes: p.scopes ?? [],
-            storage: {kind: storage.kind, ...storage.description},
+            default: file.defaultProfile === p.name,
             tenant_id: p.tenantId,
+            client_id: p.clientId,
+            authority: authorityUrl(p.authority, p.tenantId),
+            flow: p.flow ?? null,
+            scopes: p.scopes ?? [],
+            port: p.port ?? null,
+            port_range: p.portRange ? p.portRange.join('-') : null,
+            certificate: p.certificatePath ?? null,
+            private_key: p.privateKeyPath ?? null,
+            send_x5c: p.sendX5c ?? false,
+            federated_token_file: p.federatedTokenFile ?? null,
+            managed_identity: p.managedIdentity ?? null,
+            ca_file: p.caFile ?? null,
+            client_secret: envSecret ? 'environment' : p.secretRef ? 'stored' : 'none',
+            account: p.account?.username ?? null,
             token: latest ? {expires_at: new Date(latest.expiresOn).toISOString(), state: latest.expiresOn > Date.now() ? 'valid' : 'expired'} : {expires_at: null, state: 'none'},
+            storage: {kind: storage.kind, ...storage.description},
+            created_at: p.createdAt,
             updated_at: p.updatedAt,
           } satisfies ProfileSummary
         }),
