@@ -36,7 +36,7 @@ stdout carries only the token (or the --output document); every status line goes
     'show-url': Flags.boolean({description: 'Always print the sign-in URL (interactive flow).'}),
     silent: Flags.boolean({char: 'q', description: 'No status lines on stderr (errors and sign-in instructions still show).'}),
     tenant: Flags.string({description: 'Tenant for one-off use without a profile.', helpGroup: 'ONE-OFF'}),
-    timeout: durationFlag({description: 'How long to wait for sign-in.', default: 120_000, defaultHelp: async () => '120s'}),
+    timeout: durationFlag({description: 'How long to wait for sign-in (and at most for each request). Default 120s; a device code waits until it expires unless this is set.'}),
   }
 
   async run(): Promise<void> {

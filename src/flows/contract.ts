@@ -70,6 +70,11 @@ export interface FlowSettings {
   port?: number
   portRange?: [number, number]
   timeoutMs: number
+  /**
+   * Whether the person set --timeout. A flow with a deadline of its own (a device code's expiry)
+   * applies timeoutMs only when this is true; undefined (an older core) means true.
+   */
+  timeoutGiven?: boolean
   /** Claims challenge as a JSON string (already decoded from base64 when given so). */
   claims?: string
   showUrl: boolean

@@ -89,6 +89,7 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     sendX5c: profile?.sendX5c ?? false,
     showUrl: flags.showUrl ?? false,
     tenantId,
+    timeoutGiven: flags.timeoutMs !== undefined,
     timeoutMs: flags.timeoutMs ?? DEFAULTS.timeoutMs,
   }
 }

@@ -34,6 +34,8 @@ describe('settings precedence: flag > environment > profile > default', () => {
     {env: {AZURE_FEDERATED_TOKEN_FILE: '/env/token'}, expect: {federatedTokenFile: '/env/token'}, flags: {}, name: 'AZURE_FEDERATED_TOKEN_FILE when the profile has none', profile},
     {expect: {loginHint: 'alice@contoso.test'}, flags: {}, name: 'the signed-in account is the login hint', profile: {...profile, account: {homeAccountId: 'x.y', username: 'alice@contoso.test'}}},
     {expect: {openBrowser: false, showUrl: true}, flags: {noBrowser: true, showUrl: true}, name: 'browser flags', profile},
+    {expect: {timeoutGiven: false, timeoutMs: 120_000}, flags: {}, name: 'default timeout, marked as not given', profile},
+    {expect: {timeoutGiven: true, timeoutMs: 5000}, flags: {timeoutMs: 5000}, name: '--timeout given', profile},
   ]
 
   for (const c of cases) {

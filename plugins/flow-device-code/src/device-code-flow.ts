@@ -63,7 +63,10 @@ function showCode(ctx: FlowContext, response: DeviceCodeResponse): void {
   ctx.ui.instruct(`And enter code: ${response.userCode}`)
 }
 
-/** Resolves when Ctrl+C arrives or --timeout passes; never if `stop` fires first. */
+/**
+ * Resolves when Ctrl+C arrives or --timeout passes; never if `stop` fires first. Without an
+ * explicit --timeout the code's own expiry (Entra: 15 min) ends the wait, as with `az login`.
+ */
 function waitForEnd(ctx: FlowContext, stop: AbortSignal): Promise<'aborted' | 'timeout'> {
   return new Promise((resolve) => {
     const {signal} = ctx
@@ -71,7 +74,7 @@ function waitForEnd(ctx: FlowContext, stop: AbortSignal): Promise<'aborted' | 't
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, {once: true})
     stop.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), {once: true})
-    if (ctx.settings.timeoutMs > 0) {
+    if (ctx.settings.timeoutGiven !== false && ctx.settings.timeoutMs > 0) {
       ctx.clock.sleep(ctx.settings.timeoutMs, stop).then(
         () => resolve('timeout'),
         () => {},
