@@ -4,9 +4,9 @@ import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {createLocalJWKSet, jwtVerify} from 'jose'
 
-import {API_APP_ID_URI, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
+import {API_APP_ID_URI, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
-import {type CliResult, runCli, sandbox} from '../helpers/cli.js'
+import {type CliResult, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {type Certificate, expiredCertificate, forgePfx, makeCertificate} from '../unit/cert-fixtures.js'
 
 const PFX_PASSWORD = 'Pfx-Pa55word!'
@@ -15,7 +15,7 @@ const pem = (c: Certificate) => c.certPem + c.keyPem
 
 describe('certificate and federated credentials end to end (subprocess CLI → plugin → MSAL → emulator)', () => {
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   let cert: Certificate
   const certApp = randomUUID()
@@ -50,18 +50,13 @@ describe('certificate and federated credentials end to end (subprocess CLI → p
   }
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     cert = makeCertificate()
     emu.control.registerApp({certificates: [cert.certPem], clientId: certApp, roles: ['Data.Read.All']})
     emu.control.registerApp({clientId: federatedApp, federatedCredentials: [{issuer: `${emu.url}/_emulator/oidc`, subject: SUBJECT}]})
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   describe('certificates', () => {
     it('a PEM profile (certificate and key in one file) gets an application token', async () => {

@@ -5,9 +5,9 @@ import {createServer, type Server} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {createTestCertificate} from '../emulator/test-certificate.js'
-import {BIN, runCli, sandbox} from '../helpers/cli.js'
+import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 
 const V1 = 'client.authentication.k8s.io/v1'
 const V1BETA1 = 'client.authentication.k8s.io/v1beta1'
@@ -72,13 +72,11 @@ function assertExecCredential(stdout: string, apiVersion: string): {status: {exp
 
 describe('kubectl exec credentials (get-token -o exec-credential)', () => {
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     emu.control.setDeviceCodeBehavior({afterPolls: 1, interval: 1, mode: 'approve'})
     const ci = await runCli(['create-profile', '--name', 'ci', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`, '--client-secret-stdin'], {env, input: CLIENT_SECRET})
     assert.equal(ci.code, 0, ci.stderr)
@@ -86,10 +84,7 @@ describe('kubectl exec credentials (get-token -o exec-credential)', () => {
     assert.equal(user.code, 0, user.stderr)
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   it('prints a v1 ExecCredential that matches the Kubernetes schema, with expirationTimestamp', async () => {
     const res = await runCli(['get-token', '-p', 'ci', '-o', 'exec-credential'], {env})

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {BIN, ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {BIN, closeEmulatorSandbox, ROOT, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 
 /** Commands whose examples another test file covers (export/import have their own suite). */
 const COVERED_ELSEWHERE = new Set(['export-profile', 'import-profile'])
@@ -21,7 +21,7 @@ const EXAMPLES = Object.entries(manifest.commands)
  */
 describe('--help examples are real invocations that work', () => {
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   let cwd: string
   const ran = new Set<string>()
@@ -51,10 +51,7 @@ describe('--help examples are real invocations that work', () => {
     }
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   /**
    * Runs an example (or a setup line) in bash; `check` is appended to assert what it produced.

@@ -3,29 +3,24 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
 describe('interactive flow end to end (subprocess CLI, $BROWSER, emulator)', function () {
   this.timeout(90_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     const created = await runCli(['create-profile', '--name', 'me', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', PUBLIC_CLIENT_ID, '--authority', emu.authority(), '--flow', 'interactive', '--scope', `${API_APP_ID_URI}/Data.Read`], {env})
     assert.equal(created.code, 0, created.stderr)
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   it('a person signs in through real headless Chromium and the token arrives on stdout', async function () {
     if (!existsSync(CHROMIUM)) this.skip()

@@ -4,7 +4,7 @@ import {createLocalJWKSet, jwtVerify} from 'jose'
 import {DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
 import {MANAGED_IDENTITY_HEADER, MANAGED_IDENTITY_PATHS, startPlainHttpFront, SYSTEM_ASSIGNED_IDENTITY, USER_ASSIGNED_IDENTITY} from '../emulator/managed-identity.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {closeEmulatorSandbox, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 
 const RESOURCE = 'https://management.azure.com'
 
@@ -13,7 +13,7 @@ const RESOURCE = 'https://management.azure.com'
 describe('managed-identity flow end to end (subprocess CLI → plugin → MSAL ManagedIdentityApplication → emulator)', () => {
   let emu: Emulator
   let front: Awaited<ReturnType<typeof startPlainHttpFront>>
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let appService: Record<string, string>
 
   before(async () => {
@@ -27,8 +27,7 @@ describe('managed-identity flow end to end (subprocess CLI → plugin → MSAL M
 
   after(async () => {
     await front?.stop()
-    await emu?.stop()
-    box?.cleanup()
+    await closeEmulatorSandbox(emu, box)
   })
 
   const miRequests = () => emu.control.requests().filter((r) => r.endpoint === 'managed-identity')

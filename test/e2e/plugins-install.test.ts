@@ -6,7 +6,7 @@ import {createLocalJWKSet, jwtVerify} from 'jose'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
-import {ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {closeEmulatorSandbox, ROOT, runCli, sandbox, type Sandbox} from '../helpers/cli.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'flow-plugin-example')
 
@@ -18,7 +18,7 @@ function pack(dir: string, dest: string, env: Record<string, string>): string {
 
 describe('installable flow plugins (entratool plugins install, offline, from a tarball)', () => {
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   let exampleTarball: string
   let futureTarball: string
@@ -43,10 +43,7 @@ describe('installable flow plugins (entratool plugins install, offline, from a t
     futureTarball = pack(future, packs, env)
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   const dataDir = () => join(box.env.XDG_DATA_HOME, 'entratool')
   const flowsDoc = async () => {

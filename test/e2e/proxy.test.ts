@@ -3,7 +3,7 @@ import {createServer, type Server} from 'node:http'
 import {connect} from 'node:net'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {closeEmulatorSandbox, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 
 /** A real CONNECT proxy on loopback that records where it was asked to tunnel. */
 function startProxy(): Promise<{server: Server; port: number; tunnels: string[]}> {
@@ -27,7 +27,7 @@ function startProxy(): Promise<{server: Server; port: number; tunnels: string[]}
 describe('HTTPS_PROXY and NO_PROXY reach the authority through MSAL', function () {
   this.timeout(60_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   let proxy: Awaited<ReturnType<typeof startProxy>>
 
@@ -43,8 +43,7 @@ describe('HTTPS_PROXY and NO_PROXY reach the authority through MSAL', function (
   after(async () => {
     proxy?.server.closeAllConnections()
     proxy?.server.close()
-    await emu?.stop()
-    box?.cleanup()
+    await closeEmulatorSandbox(emu, box)
   })
 
   it('tunnels the token request through HTTPS_PROXY', async () => {

@@ -2,20 +2,18 @@ import assert from 'node:assert/strict'
 import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 
 describe('token cache: silent reuse, refresh, concurrency (subprocess CLI against the emulator)', function () {
   this.timeout(90_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   const grants = (type: string) => emu.control.requests().filter((r) => r.endpoint === 'token' && r.grantType === type).length
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     emu.control.setDeviceCodeBehavior({afterPolls: 1, interval: 1, mode: 'approve'})
     const user = await runCli(['create-profile', '--name', 'user', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', PUBLIC_CLIENT_ID, '--authority', emu.authority(), '--flow', 'device-code', '--scope', `${API_APP_ID_URI}/Data.Read`], {env})
     assert.equal(user.code, 0, user.stderr)
@@ -23,10 +21,7 @@ describe('token cache: silent reuse, refresh, concurrency (subprocess CLI agains
     assert.equal(app.code, 0, app.stderr)
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   it('signs in once with the device code, then serves the cached token with zero requests', async () => {
     emu.control.setTokenLifetime(60)

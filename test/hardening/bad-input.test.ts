@@ -3,8 +3,8 @@ import {createHash} from 'node:crypto'
 import {chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 interface Case {
@@ -41,13 +41,11 @@ function snapshot(dir: string): Record<string, string> {
 describe('bad input: exit code, one plain error, nothing on stdout, config unchanged', function () {
   this.timeout(120_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     const common = ['--tenant-id', DEFAULT_TENANT_ID, '--authority', emu.authority()]
     const created = await Promise.all([
       runCli(['create-profile', '--name', 'app', ...common, '--client-id', CONFIDENTIAL_CLIENT_ID, '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`, '--client-secret-stdin'], {env, input: CLIENT_SECRET}),
@@ -59,10 +57,7 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     writeFileSync(join(box.home, 'huge.jwt'), 'a'.repeat(2 * 1024 * 1024))
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   const f = (name: string) => join(box.home, name)
   const cases: Case[] = [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 const PARALLEL = 20
@@ -11,7 +11,7 @@ const PARALLEL = 20
 describe(`concurrency: ${PARALLEL} processes at once on one config directory`, function () {
   this.timeout(180_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   const grants = (type: string) => emu.control.requests().filter((r) => r.endpoint === 'token' && r.grantType === type).length
   const all = async (make: (i: number) => string[], input?: string) => {
@@ -22,9 +22,7 @@ describe(`concurrency: ${PARALLEL} processes at once on one config directory`, f
   }
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     emu.control.setDeviceCodeBehavior({afterPolls: 0, interval: 1, mode: 'approve'})
     const app = await runCli(['create-profile', '--name', 'app', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`, '--client-secret-stdin'], {env, input: CLIENT_SECRET})
     assert.equal(app.code, 0, app.stderr)
@@ -32,10 +30,7 @@ describe(`concurrency: ${PARALLEL} processes at once on one config directory`, f
     assert.equal(user.code, 0, user.stderr)
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   it('cold: one token request, one token for all', async () => {
     emu.control.clearRequests()

@@ -4,14 +4,14 @@ import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, type FaultSpec, startEmulator} from '../emulator/index.js'
-import {BIN, runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, type FaultSpec} from '../emulator/index.js'
+import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 describe('faults: the authority misbehaves, the disk refuses, processes die', function () {
   this.timeout(120_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   let faultsSurvived = 0
 
@@ -21,9 +21,7 @@ describe('faults: the authority misbehaves, the disk refuses, processes die', fu
   }
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox())
     await createApp('app')
   })
 
@@ -31,8 +29,7 @@ describe('faults: the authority misbehaves, the disk refuses, processes die', fu
 
   after(async () => {
     recordFigure('faultsSurvived', faultsSurvived)
-    await emu?.stop()
-    box?.cleanup()
+    await closeEmulatorSandbox(emu, box)
   })
 
   const expectFailure = async (args: string[], code: number, says: RegExp, extraEnv: Record<string, string> = {}) => {

@@ -4,8 +4,8 @@ import {readdirSync} from 'node:fs'
 import {connect} from 'node:net'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {BIN, runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 interface Running {
@@ -50,13 +50,11 @@ const refused = (port: number) =>
 describe('Ctrl+C during each flow: exit 130, loopback closed, no partial files', function () {
   this.timeout(60_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, DISPLAY: ':99', ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox({DISPLAY: ':99'}))
     for (const [name, client, flow, scope] of [['user', PUBLIC_CLIENT_ID, 'interactive', 'Data.Read'], ['app', CONFIDENTIAL_CLIENT_ID, 'client-credentials', '.default']]) {
       const res = await runCli(['create-profile', '--name', name, '--tenant-id', DEFAULT_TENANT_ID, '--client-id', client, '--authority', emu.authority(), '--flow', flow, '--scope', `${API_APP_ID_URI}/${scope}`, '--client-secret-stdin'], {env, input: CLIENT_SECRET})
       assert.equal(res.code, 0, res.stderr)
@@ -65,8 +63,7 @@ describe('Ctrl+C during each flow: exit 130, loopback closed, no partial files',
 
   after(async () => {
     recordFigure('interruptions', 3)
-    await emu?.stop()
-    box?.cleanup()
+    await closeEmulatorSandbox(emu, box)
   })
 
   afterEach(() => {

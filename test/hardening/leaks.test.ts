@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {type CliResult, ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {type CliResult, closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 /**
@@ -15,7 +15,7 @@ import {recordFigure} from './figures.js'
 describe('secrets never leak (stdout, stderr with --debug, files)', function () {
   this.timeout(120_000)
   let emu: Emulator
-  let box: ReturnType<typeof sandbox>
+  let box: Sandbox
   let env: Record<string, string>
   const runs: Array<{args: string[]; res: CliResult; printsToken: boolean}> = []
   const EXPORT_PASSPHRASE = 'correct horse battery staple'
@@ -28,16 +28,11 @@ describe('secrets never leak (stdout, stderr with --debug, files)', function () 
   }
 
   before(async () => {
-    emu = await startEmulator()
-    box = sandbox()
-    env = {...box.env, DISPLAY: ':99', ENTRATOOL_CA_FILE: emu.caFile}
+    ;({box, emu, env} = await emulatorSandbox({DISPLAY: ':99'}))
     emu.control.setDeviceCodeBehavior({afterPolls: 1, interval: 1, mode: 'approve'})
   })
 
-  after(async () => {
-    await emu?.stop()
-    box?.cleanup()
-  })
+  after(() => closeEmulatorSandbox(emu, box))
 
   it('runs every flow and command', async () => {
     const common = ['--tenant-id', DEFAULT_TENANT_ID, '--authority', emu.authority()]

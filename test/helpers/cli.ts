@@ -3,6 +3,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+import {type Emulator, startEmulator} from '../emulator/index.js'
+
 export const ROOT = resolve(import.meta.dirname, '..', '..')
 export const BIN = join(ROOT, 'bin', 'run.js')
 
@@ -48,4 +50,18 @@ export function sandbox(): {home: string; configDir: string; env: Record<string,
   const home = mkdtempSync(join(tmpdir(), 'entratool-test-'))
   const configDir = join(home, 'config')
   return {cleanup: () => rmSync(home, {force: true, recursive: true}), configDir, env: {...baseEnv(home), ENTRATOOL_CONFIG_DIR: configDir}, home}
+}
+
+export type Sandbox = ReturnType<typeof sandbox>
+
+/** The setup of every end-to-end suite: the emulator, and a sandbox whose environment trusts it. */
+export async function emulatorSandbox(extraEnv: Record<string, string> = {}): Promise<{emu: Emulator; box: Sandbox; env: Record<string, string>}> {
+  const emu = await startEmulator()
+  const box = sandbox()
+  return {box, emu, env: {...box.env, ENTRATOOL_CA_FILE: emu.caFile, ...extraEnv}}
+}
+
+export async function closeEmulatorSandbox(emu: Emulator | undefined, box: Sandbox | undefined): Promise<void> {
+  await emu?.stop()
+  box?.cleanup()
 }
