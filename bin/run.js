@@ -10,4 +10,7 @@ const served = args[0] === 'get-token' && (await (await import('../dist/fast-pat
 if (!served) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
+  // The command has reported and saved everything; MSAL's device-code polling sleeps a whole
+  // interval before it notices a cancel, and must not hold the shell for it.
+  process.exit()
 }

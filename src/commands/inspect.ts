@@ -1,13 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
-import {configError, usageError} from '../errors.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {renderData} from '../lib/render-data.js'
 import {ProfileService} from '../profiles/profile-service.js'
-import {profileName} from '../settings/resolve.js'
-import {TokenRecords} from '../tokens/token-records.js'
 import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
+import {readToken} from '../tokens/token-source.js'
 
 export default class Inspect extends BaseCommand {
   static args = {
@@ -34,7 +31,7 @@ It does NOT verify the signature: use it to read a token, never to trust one. Wi
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Inspect)
-    const token = await this.readToken(args.token, flags.file, flags.profile)
+    const token = await readToken({arg: args.token, file: flags.file, profile: flags.profile}, new ProfileService(this.config, process.env, this.ui))
     const jwt = await decodeToken(token)
     const selected = flags.claims ? jwt.claims : flags.header ? jwt.header : jwt
     if (flags.output !== 'pretty') {
@@ -45,30 +42,5 @@ It does NOT verify the signature: use it to read a token, never to trust one. Wi
     const parts = [...(flags.claims ? [] : [`Header\n${JSON.stringify(jwt.header, null, 2)}`]), ...(flags.header ? [] : [`Claims\n${JSON.stringify(jwt.claims, null, 2)}`])]
     if (!flags.claims && !flags.header) parts.push(summarize(jwt).join('\n'))
     process.stdout.write(`${parts.join('\n\n')}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`)
-  }
-
-  private async readToken(arg: string | undefined, file: string | undefined, profile: string | undefined): Promise<string> {
-    if ([arg, file, profile].filter((v) => v !== undefined).length > 1) throw usageError('give the token one way: an argument, -, --file or --profile')
-    if (file !== undefined) {
-      try {
-        return await readFile(file, 'utf8')
-      } catch (error) {
-        throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-      }
-    }
-
-    if (arg !== undefined && arg !== '-') return arg
-    if (arg === '-' || (profile === undefined && !process.stdin.isTTY)) {
-      const chunks: Buffer[] = []
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks).toString('utf8')
-    }
-
-    const service = new ProfileService(this.config, process.env, this.ui)
-    const name = profileName(profile, process.env, service.store.read().defaultProfile)
-    await service.store.get(name)
-    const latest = await new TokenRecords((await service.openStorage()).blobs, name).latest()
-    if (!latest) throw configError(`profile '${name}' has no cached token`, {next: `get one with \`entratool get-token --profile ${name}\``})
-    return latest.accessToken
   }
 }

@@ -15,7 +15,7 @@ export default class ShowProfile extends BaseCommand {
 
   static flags = {
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'Profile to show (default: $ENTRATOOL_PROFILE or the default profile).', helpValue: '<name>'}),
-    output: Flags.string({char: 'o', default: 'yaml', description: 'Output format.', options: ['table', 'json', 'yaml']}),
+    output: Flags.string({char: 'o', default: 'yaml', description: 'Output format.', options: ['yaml', 'json']}),
   }
 
   async run(): Promise<void> {
@@ -24,6 +24,6 @@ export default class ShowProfile extends BaseCommand {
     const name = profileName(flags.name, process.env, service.store.read().defaultProfile)
     await service.store.get(name)
     const [summary] = await service.summaries([name])
-    process.stdout.write(await renderData(summary, flags.output === 'json' ? 'json' : 'yaml'))
+    process.stdout.write(await renderData(summary, flags.output as 'json' | 'yaml'))
   }
 }

@@ -97,10 +97,10 @@ export class TokenService {
     const flowName = settings.flow
     try {
       const entry = await runner.find(flowName)
-      if (entry.kind === 'delegated' && !request.force && settings.loginHint) {
-        const silent = await runner.silent(entry, Boolean(request.refresh))
-        if (silent) return {flow: entry.id, token: silent}
-      } else if (request.refresh && entry.kind === 'delegated') {
+      const silent = entry.kind === 'delegated' && !request.force && settings.loginHint ? await runner.silent(entry, Boolean(request.refresh)) : undefined
+      if (silent) return {flow: entry.id, token: silent}
+      // `refresh` never starts a sign-in: with nothing to refresh it says so.
+      if (request.refresh && entry.kind === 'delegated') {
         throw configError(`profile '${settings.profile}' has no signed-in account to refresh`, {next: `sign in first: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\``})
       }
 
@@ -118,6 +118,8 @@ export class TokenService {
       }
 
       throw mapped
+    } finally {
+      await runner.msal.settle()
     }
   }
 }

@@ -62,6 +62,12 @@ export abstract class BaseCommand extends Command {
       return exit
     }
 
+    // Ctrl+C at an @inquirer prompt.
+    if (error.name === 'ExitPromptError') {
+      ui.error('Cancelled.')
+      return EXIT_CODES.interrupted
+    }
+
     ui.error(`Error: unexpected failure: ${error.message}`)
     ui.instruct(this.debugEnabled ? (error.stack ?? '') : '→ this is a bug in entratool; run again with --debug and report what it prints')
     return EXIT_CODES.internal

@@ -14,6 +14,7 @@ interface Saved {
  * back as `authorityMetadata` saves a round trip on every cold or refresh call.
  */
 export class AuthorityMetadata {
+  private pending: Promise<void> = Promise.resolve()
   private readonly url: string
 
   constructor(
@@ -35,7 +36,12 @@ export class AuthorityMetadata {
   /** Called for every successful GET; keeps only this authority's metadata. */
   remember(url: string, body: unknown): void {
     if (url !== this.url) return
-    this.save(body).catch(() => {})
+    this.pending = this.pending.then(() => this.save(body)).catch(() => {})
+  }
+
+  /** Resolves when what `remember` started is on disk. */
+  saved(): Promise<void> {
+    return this.pending
   }
 
   private async save(body: unknown): Promise<void> {

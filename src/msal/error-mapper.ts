@@ -78,9 +78,14 @@ function transportError(failure: TransportFailure): EntraToolError {
   return new EntraToolError('network', message, {next})
 }
 
-/** "AADSTS7000215: Invalid client secret provided. Ensure…\r\nTrace ID: …" → the first sentence. */
-function firstSentence(message: string): string {
-  const line = message.split(/\r?\n/)[0].replace(/^[a-z_]+:\s*/, '').replace(/^AADSTS\d+:\s*/, '')
+/**
+ * MSAL's "Error(s): 7000215 - Timestamp: … - Description: AADSTS7000215: Invalid client secret
+ * provided. Ensure… - Trace ID: …" or the server's "AADSTS7000215: Invalid client secret
+ * provided. Ensure…\r\nTrace ID: …" → "Invalid client secret provided."
+ */
+export function firstSentence(message: string): string {
+  const described = / - Description: (.*?)(?: - (?:Trace ID|Correlation ID|Timestamp):|$)/s.exec(message)?.[1] ?? message
+  const line = described.split(/\r?\n/)[0].replace(/^[a-z_]+:\s*/, '').replace(/^AADSTS\d+:\s*/, '')
   const end = line.search(/\.(\s|$)/)
   return (end > 0 ? line.slice(0, end + 1) : line).trim()
 }

@@ -68,6 +68,11 @@ export class MsalClients implements MsalFactory {
     })
   }
 
+  /** Waits for background writes (the authority's metadata) before the process ends. */
+  async settle(): Promise<void> {
+    await this.metadata.saved()
+  }
+
   async publicClient(): Promise<PublicClientApplication> {
     return new (await this.load()).PublicClientApplication(await this.configuration())
   }
@@ -78,7 +83,8 @@ export class MsalClients implements MsalFactory {
       account: kind === 'delegated' && result.account ? {homeAccountId: result.account.homeAccountId, username: result.account.username} : null,
       expiresOn: result.expiresOn ?? new Date(Date.now() + 3_600_000),
       scopes: result.scopes,
-      tenantId: result.tenantId || this.settings.tenantId,
+      // MSAL leaves tenantId empty for app tokens: the token's own tid is the truth.
+      tenantId: result.tenantId || tidClaim(result.accessToken) || this.settings.tenantId,
     }
   }
 
@@ -124,5 +130,14 @@ function readCaFile(file: string | undefined): string | undefined {
     return readFileSync(file, 'utf8')
   } catch (error) {
     throw usageError(`cannot read the CA file ${file} (ENTRATOOL_CA_FILE): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {next: 'point ENTRATOOL_CA_FILE at a readable PEM file'})
+  }
+}
+
+function tidClaim(jwt: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {tid?: unknown}
+    return typeof claims.tid === 'string' ? claims.tid : undefined
+  } catch {
+    return undefined
   }
 }

@@ -2,6 +2,7 @@ import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azur
 import {AuthError} from '@azure/msal-node'
 import {request as httpRequest} from 'node:http'
 import {request as httpsRequest, type Agent} from 'node:https'
+import {setTimeout as delay} from 'node:timers/promises'
 import {rootCertificates} from 'node:tls'
 
 export type TransportFailureKind = 'malformed' | 'timeout' | 'trust' | 'unreachable'
@@ -34,6 +35,8 @@ export interface NetworkClientOptions {
   timeoutMs: number
 }
 
+const SLOW_DOWN_MS = 5000
+
 const TRUST_CODES = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'])
 
 /**
@@ -51,8 +54,15 @@ export class NetworkClient implements INetworkModule {
     return this.send<T>('GET', url, options, timeout)
   }
 
-  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    return this.send<T>('POST', url, options)
+  async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    // MSAL ends device-code polling on any error but authorization_pending; RFC 8628 says a
+    // slow_down means "wait 5 s longer and poll again", so that is done here, below MSAL.
+    const devicePoll = /grant_type=(urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A)?device_code(&|$)/.test(options?.body ?? '')
+    for (;;) {
+      const response = await this.send<T>('POST', url, options)
+      if (!devicePoll || (response.body as {error?: string} | undefined)?.error !== 'slow_down') return response
+      await delay(SLOW_DOWN_MS, undefined, {signal: this.options.signal}).catch(() => {})
+    }
   }
 
   private fail(failure: TransportFailure): TransportError {

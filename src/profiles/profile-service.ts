@@ -1,8 +1,9 @@
 import type {Interfaces} from '@oclif/core'
-import {resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {usageError} from '../errors.js'
 import {discoverFlows, findFlow} from '../flows/registry.js'
+import {withLock} from '../lib/lock.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import {secretKey, type Storage} from '../storage/storage.js'
 import {TokenRecords} from '../tokens/token-records.js'
@@ -77,23 +78,34 @@ export class ProfileService {
     fields = await this.checkFiles(fields, secrets)
     const now = new Date().toISOString()
     const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
+    // A replaced profile's secrets and tokens belong to another app or account: drop them.
+    const replaced = options.force ? Object.keys(this.store.read().profiles).find((n) => n.toLowerCase() === name.toLowerCase()) : undefined
+    if (replaced) await this.forget(replaced)
     const stored = await this.saveSecrets(name, secrets)
     return this.store.create({...profile, ...stored}, options)
   }
 
   async delete(name: string): Promise<Profile> {
     const profile = await this.store.get(name)
+    await this.forget(name)
+    return this.store.delete(profile.name)
+  }
+
+  /** Removes a profile's cached tokens and stored secrets. */
+  private async forget(name: string): Promise<void> {
     const storage = await this.openStorage()
     await this.clearTokens(name)
     await storage.secrets.delete(secretKey(name, 'client-secret'))
     await storage.secrets.delete(secretKey(name, 'certificate-password'))
-    return this.store.delete(profile.name)
   }
 
+  /** Under the profile's token lock, so a get-token in flight cannot write the tokens back. */
   async clearTokens(name: string): Promise<void> {
     const storage = await this.openStorage()
-    await new TokenRecords(storage.blobs, name).clear()
-    await storage.blobs.delete(`${name}.msal`)
+    await withLock(join(this.store.configDir, 'cache', name), async () => {
+      await new TokenRecords(storage.blobs, name).clear()
+      await storage.blobs.delete(`${name}.msal`)
+    })
   }
 
   async edit(name: string, fields: ProfileFields, secrets: SecretsInput, makeDefault: boolean): Promise<Profile> {

@@ -19,10 +19,6 @@ export function checkClientId(clientId: string): string | undefined {
   if (!GUID.test(clientId)) return `client id '${clientId}' is invalid: it is the application (client) GUID from the app registration`
 }
 
-export function isGuid(value: string): boolean {
-  return GUID.test(value)
-}
-
 export function parsePort(input: string): number {
   const port = /^\d{1,5}$/.test(input.trim()) ? Number(input) : Number.NaN
   if (!(port >= 1 && port <= 65_535)) throw new Error(`port '${input}' is invalid: give a number from 1 to 65535`)

@@ -68,12 +68,14 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
   if (scopeProblem) throw usageError(scopeProblem)
   const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
   return {
-    authority: authorityUrl(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId),
+    authority: tenantAuthority(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId, flags.tenant === undefined ? undefined : profile?.tenantId),
     caFile: env.ENTRATOOL_CA_FILE || profile?.caFile,
     certificatePath: profile?.certificatePath,
     claims: flags.claims,
     clientId,
-    federatedTokenFile: profile?.federatedTokenFile ?? (env.AZURE_FEDERATED_TOKEN_FILE || undefined),
+    // The workload-identity variable beats a federated profile's file, but never replaces a
+    // profile's own secret or certificate.
+    federatedTokenFile: profile?.secretRef || profile?.certificatePath ? profile.federatedTokenFile : env.AZURE_FEDERATED_TOKEN_FILE || profile?.federatedTokenFile,
     flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
     homeAccountId: profile?.account?.homeAccountId,
     loginHint: profile?.account?.username,
@@ -92,6 +94,24 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     timeoutGiven: flags.timeoutMs !== undefined,
     timeoutMs: flags.timeoutMs ?? DEFAULTS.timeoutMs,
   }
+}
+
+/**
+ * The authority for a tenant. An authority URL that already names a tenant keeps it, unless
+ * --tenant replaces the profile's tenant there; any other mismatch is refused rather than
+ * silently requesting a token from a tenant the person did not name.
+ */
+function tenantAuthority(authority: string, tenantId: string, replacedTenant: string | undefined): string {
+  const url = authorityUrl(authority, tenantId)
+  const {origin, pathname} = new URL(url)
+  const [, segment, ...rest] = pathname.split('/')
+  if (segment.toLowerCase() === tenantId.toLowerCase()) return url
+  if (replacedTenant !== undefined && segment.toLowerCase() === replacedTenant.toLowerCase()) return [origin, tenantId, ...rest].join('/')
+  if (replacedTenant !== undefined) {
+    throw usageError(`--tenant ${tenantId} does not match the tenant '${segment}' in the authority ${url}`, {next: 'pass --authority with the tenant you want, or leave --tenant out'})
+  }
+
+  return url
 }
 
 /** `--claims` accepts JSON or base64 of JSON; MSAL wants the JSON text. */

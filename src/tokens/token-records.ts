@@ -23,10 +23,17 @@ interface RecordFile {
   records: TokenRecord[]
 }
 
-/** What makes two requests ask for the same token. */
-export function recordKey(parts: {authority: string; clientId: string; scopes: string[]}): string {
+/**
+ * What makes two requests ask for the same token: the authority (cloud and tenant), the app, the
+ * flow (an app token must never answer a request for a user's, nor the reverse), the managed
+ * identity, and the scopes.
+ */
+export function recordKey(parts: {authority: string; clientId: string; flow: string; managedIdentity?: string; scopes: string[]}): string {
   const scopes = [...parts.scopes].map((s) => s.toLowerCase()).sort()
-  return createHash('sha256').update(JSON.stringify([parts.authority.toLowerCase(), parts.clientId.toLowerCase(), scopes])).digest('base64url')
+  const flow = parts.flow.toLowerCase().replaceAll(/[^\da-z]/g, '')
+  return createHash('sha256')
+    .update(JSON.stringify([parts.authority.toLowerCase(), parts.clientId.toLowerCase(), flow, parts.managedIdentity ?? '', scopes]))
+    .digest('base64url')
 }
 
 export class TokenRecords {

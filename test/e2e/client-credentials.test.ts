@@ -137,6 +137,14 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     assert.equal(res.code, 0, res.stderr)
   })
 
+  it('create-profile --force drops the replaced profile\'s stored secret and tokens', async () => {
+    const recreated = await runCli(['create-profile', '--name', 'wrong', '--force', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`], {env})
+    assert.equal(recreated.code, 0, recreated.stderr)
+    const res = await runCli(['get-token', '-p', 'wrong'], {env})
+    assert.equal(res.code, 3, res.stderr)
+    assert.match(res.stderr, /no client credential/)
+  })
+
   it('refuses a delegated scope for an app flow with exit 2', async () => {
     const res = await runCli(['get-token', '-p', 'ci', '--scope', 'User.Read'], {env})
     assert.equal(res.code, 2)

@@ -40,6 +40,17 @@ describe('token cache: silent reuse, refresh, concurrency (subprocess CLI agains
     assert.deepEqual(emu.control.requests(), [])
   })
 
+  it('honours a slow_down answer while polling a device code (waits 5 s longer, then succeeds)', async () => {
+    emu.control.setDeviceCodeBehavior({afterPolls: 2, interval: 1, mode: 'approve', slowDownOnce: true})
+    emu.control.clearRequests()
+    const started = Date.now()
+    const res = await runCli(['get-token', '-p', 'user', '--force', '-o', 'json'], {env})
+    assert.equal(res.code, 0, res.stderr)
+    assert.ok(Date.now() - started >= 5000, `took ${Date.now() - started} ms`)
+    assert.equal(JSON.parse(res.stdout).account.username, 'alice@contoso.test')
+    emu.control.setDeviceCodeBehavior({afterPolls: 1, interval: 1, mode: 'approve', slowDownOnce: false})
+  })
+
   it('refreshes a token with less than --min-validity left with exactly one refresh_token grant', async () => {
     emu.control.clearRequests()
     emu.control.setTokenLifetime(3600)
@@ -116,6 +127,9 @@ describe('token cache: silent reuse, refresh, concurrency (subprocess CLI agains
     assert.equal(cleared.code, 0, cleared.stderr)
     assert.equal(readdirSync(join(box.configDir, 'cache')).filter((f) => f.startsWith('user.')).length, 0)
     assert.equal((await runCli(['show-profile', '--name', 'user'], {env})).code, 0)
+    const refresh = await runCli(['refresh', '-p', 'user'], {env})
+    assert.equal(refresh.code, 3, 'refresh never starts a sign-in')
+    assert.doesNotMatch(refresh.stderr, /enter code/)
     const deleted = await runCli(['delete-profile', '--name', 'app'], {env})
     assert.equal(deleted.code, 0, deleted.stderr)
     assert.equal(existsSync(join(box.configDir, 'secrets', 'app%2Fclient-secret.enc')), false)

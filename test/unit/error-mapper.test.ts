@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
 import {EntraToolError} from '../../src/errors.js'
-import {mapError} from '../../src/msal/error-mapper.js'
+import {firstSentence, mapError} from '../../src/msal/error-mapper.js'
 import {NetworkClient, TransportError} from '../../src/msal/network-client.js'
 
 const msalError = (errorCode: string, errorMessage: string, correlationId = 'c0ffee00-0000-0000-0000-000000000000') => Object.assign(new Error(errorMessage), {correlationId, errorCode, errorMessage})
@@ -49,4 +49,13 @@ describe('MSAL errors → exit codes and next steps', () => {
     const bug = new TypeError('boom')
     assert.equal(mapError(bug, context), bug)
   })
+})
+
+describe('firstSentence', () => {
+  const cases: Array<[string, string]> = [
+    ['Error(s): 7000215 - Timestamp: 2026-11-25 16:00:00Z - Description: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent is correct. - Trace ID: t - Correlation ID: c - Trace ID: t', 'Invalid client secret provided.'],
+    ['AADSTS700082: The refresh token has expired due to inactivity. The token was issued on x.\r\nTrace ID: t', 'The refresh token has expired due to inactivity.'],
+    ['invalid_grant: AADSTS50076: Due to a configuration change made by your administrator, you must use MFA', 'Due to a configuration change made by your administrator, you must use MFA'],
+  ]
+  for (const [input, expected] of cases) it(expected, () => assert.equal(firstSentence(input), expected))
 })

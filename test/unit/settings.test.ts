@@ -30,7 +30,9 @@ describe('settings precedence: flag > environment > profile > default', () => {
     {expect: {port: 9000, portRange: undefined}, flags: {port: 9000}, name: '--port replaces the profile range', profile},
     {expect: {port: undefined, portRange: [8000, 8100]}, flags: {}, name: 'profile port range', profile},
     {env: {ENTRATOOL_CA_FILE: '/env/ca.pem'}, expect: {caFile: '/env/ca.pem'}, flags: {}, name: 'ENTRATOOL_CA_FILE beats the profile CA', profile: {...profile, caFile: '/profile/ca.pem'}},
-    {env: {AZURE_FEDERATED_TOKEN_FILE: '/env/token'}, expect: {federatedTokenFile: '/profile/token'}, flags: {}, name: 'a profile token file beats the workload-identity variable', profile: {...profile, federatedTokenFile: '/profile/token'}},
+    {env: {AZURE_FEDERATED_TOKEN_FILE: '/env/token'}, expect: {federatedTokenFile: '/env/token'}, flags: {}, name: 'AZURE_FEDERATED_TOKEN_FILE beats a federated profile\'s file', profile: {...profile, federatedTokenFile: '/profile/token'}},
+    {env: {AZURE_FEDERATED_TOKEN_FILE: '/env/token'}, expect: {federatedTokenFile: undefined}, flags: {}, name: 'AZURE_FEDERATED_TOKEN_FILE never replaces a stored secret', profile: {...profile, secretRef: 'p/client-secret'}},
+    {expect: {authority: 'https://emu.test:8443/22222222-2222-3333-4444-555555555555'}, flags: {tenant: '22222222-2222-3333-4444-555555555555'}, name: '--tenant replaces the profile tenant in a custom authority URL', profile: {...profile, authority: `https://emu.test:8443/${TENANT}`}},
     {env: {AZURE_FEDERATED_TOKEN_FILE: '/env/token'}, expect: {federatedTokenFile: '/env/token'}, flags: {}, name: 'AZURE_FEDERATED_TOKEN_FILE when the profile has none', profile},
     {expect: {loginHint: 'alice@contoso.test'}, flags: {}, name: 'the signed-in account is the login hint', profile: {...profile, account: {homeAccountId: 'x.y', username: 'alice@contoso.test'}}},
     {expect: {openBrowser: false, showUrl: true}, flags: {noBrowser: true, showUrl: true}, name: 'browser flags', profile},
@@ -57,6 +59,7 @@ describe('settings precedence: flag > environment > profile > default', () => {
     assert.throws(() => resolveSettings('x', {clientId: CLIENT, tenant: 'not a tenant'}, {}, undefined), {kind: 'usage', message: /tenant 'not a tenant' is invalid/})
     assert.throws(() => resolveSettings('x', {clientId: 'abc', tenant: TENANT}, {}, undefined), {kind: 'usage', message: /client id 'abc' is invalid/})
     assert.throws(() => resolveSettings('x', {authority: 'http://insecure', clientId: CLIENT, tenant: TENANT}, {}, undefined), {kind: 'usage', message: /https/})
+    assert.throws(() => resolveSettings('p', {tenant: 'other.example.com'}, {}, {...profile, authority: 'https://emu.test/someone-else'}), {kind: 'usage', message: /does not match the tenant 'someone-else'/})
   })
 
   it('decodes a claims challenge given as JSON or base64', () => {
