@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import {type ChildProcess, spawn} from 'node:child_process'
-import {readdirSync} from 'node:fs'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {connect} from 'node:net'
 import {join} from 'node:path'
 
@@ -62,7 +62,7 @@ describe('Ctrl+C during each flow: exit 130, loopback closed, no partial files',
   })
 
   after(async () => {
-    recordFigure('interruptions', 3)
+    recordFigure('interruptions', 4)
     await closeEmulatorSandbox(emu, box)
   })
 
@@ -90,6 +90,23 @@ describe('Ctrl+C during each flow: exit 130, loopback closed, no partial files',
     const {code, ms} = await run.exit
     assert.equal(code, 130, run.stderr())
     assert.ok(ms < 2000, `took ${ms} ms to stop`)
+  })
+
+  it('a prompt (create-profile on a terminal, under tmux)', async function () {
+    if (spawnSync('tmux', ['-V']).status !== 0) this.skip()
+    const exitFile = join(box.home, 'prompt-exit')
+    const session = `entratool-ctrlc-${process.pid}`
+    const envs = Object.entries({...env, NO_COLOR: '1'}).map(([k, v]) => `${k}='${v}'`).join(' ')
+    spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '30', `env -i ${envs} ${process.execPath} ${BIN} create-profile; echo $? > ${exitFile}; sleep 5`])
+    try {
+      for (let i = 0; i < 100 && !spawnSync('tmux', ['capture-pane', '-pt', session]).stdout.toString().includes('Profile name'); i++) await new Promise((r) => setTimeout(r, 100))
+      spawnSync('tmux', ['send-keys', '-t', session, 'C-c'])
+      for (let i = 0; i < 50 && !existsSync(exitFile); i++) await new Promise((r) => setTimeout(r, 100))
+      assert.equal(readFileSync(exitFile, 'utf8').trim(), '130')
+      assert.match(spawnSync('tmux', ['capture-pane', '-pt', session]).stdout.toString(), /Cancelled\./)
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session])
+    }
   })
 
   it('client credentials, waiting for a slow authority', async () => {

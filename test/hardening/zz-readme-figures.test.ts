@@ -10,7 +10,7 @@ const ROWS: Record<string, string> = {
   'bad-input cases (exit code, one plain error, empty stdout, config unchanged)': 'badInputCases',
   'concurrent processes run (20 at a time on one config directory)': 'concurrentProcesses',
   'faults survived with the right exit code': 'faultsSurvived',
-  'Ctrl+C interruptions (one per flow), exit 130, nothing left behind': 'interruptions',
+  'Ctrl+C interruptions (one per flow, one at a prompt), exit 130, nothing left behind': 'interruptions',
   'processes SIGKILLed mid-write, state still readable': 'processesKilled',
   'secret leaks found (stdout, stderr with --debug, every file written)': 'leaksFound',
 }
