@@ -43,16 +43,16 @@ export class TokenService {
 
   async getToken(request: TokenRequest): Promise<TokenOutcome> {
     const {env, ui} = this.deps
-    const profiles = new ProfileStore(configDir(this.deps.config, env))
+    const dir = configDir(this.deps.config, env)
+    const profiles = new ProfileStore(dir)
     const file = profiles.read()
     const name = profileName(request.profile, env, file.defaultProfile)
     // --tenant with --client-id and no named profile is one-off use: the default profile's
     // credentials (secret, certificate) must not leak into a request for another app.
     const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
     const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
-    if (!profile && !(request.tenant && request.clientId)) {
-      await profiles.get(name)
-    }
+    // Neither a profile nor one-off identity: the store's "does not exist" error (exit 3) says what to do.
+    if (!profile && !(request.tenant && request.clientId)) await profiles.get(name)
 
     const settings = resolveSettings(name, request, env, profile)
     const storage = await openStorage(this.deps.config, env)
@@ -87,7 +87,7 @@ export class TokenService {
     }
 
     // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
-    return settings.oneOff ? work() : withLock(join(configDir(this.deps.config, env), 'cache', name), work)
+    return settings.oneOff ? work() : withLock(join(dir, 'cache', name), work)
   }
 
   private async acquire(settings: ResolvedSettings, storage: Storage, request: TokenRequest): Promise<{flow: string; token: TokenResult}> {
