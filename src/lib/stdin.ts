@@ -14,17 +14,23 @@ export async function readSecretFromStdin(what: string, stdin: NodeJS.ReadableSt
     return value
   }
 
+  const tooLarge = () => usageError(`the ${what.toLowerCase()} on stdin is larger than ${MAX_SECRET_BYTES / 1024} KB`, {next: 'pipe only the secret itself, e.g. printf %s "$SECRET" | …'})
+  const value = (await readStdin(stdin, {bytes: MAX_SECRET_BYTES, tooLarge})).replace(/\r?\n$/, '')
+  if (value.trim() === '') throw usageError(`stdin held no ${what.toLowerCase()}`, {next: 'pipe the secret in, e.g. printf %s "$SECRET" | entratool …'})
+  return value
+}
+
+/** All of stdin as UTF-8; stops reading and throws `tooLarge()` past `limit.bytes`. */
+export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin, limit?: {bytes: number; tooLarge: () => Error}): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of stdin) {
     size += (chunk as Buffer).length
-    if (size > MAX_SECRET_BYTES) throw usageError(`the ${what.toLowerCase()} on stdin is larger than ${MAX_SECRET_BYTES / 1024} KB`, {next: 'pipe only the secret itself, e.g. printf %s "$SECRET" | …'})
+    if (limit && size > limit.bytes) throw limit.tooLarge()
     chunks.push(chunk as Buffer)
   }
 
-  const value = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-  if (value.trim() === '') throw usageError(`stdin held no ${what.toLowerCase()}`, {next: 'pipe the secret in, e.g. printf %s "$SECRET" | entratool …'})
-  return value
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 export function canPrompt(): boolean {

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {readFile, rename, rm, writeFile} from 'node:fs/promises'
 
 import {configError, usageError} from '../errors.js'
+import {readStdin} from '../lib/stdin.js'
 import {secretKey} from '../storage/storage.js'
 import type {Profile} from './profile.js'
 import type {ProfileService} from './profile-service.js'
@@ -112,9 +113,7 @@ export async function readExportInput(file: string | undefined, stdin: NodeJS.Re
   }
 
   if (stdin.isTTY) throw usageError('no export given', {next: 'pass --file <path>, or pipe the export in: entratool import-profile < profiles.json'})
-  const chunks: Buffer[] = []
-  for await (const chunk of stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  return readStdin(stdin)
 }
 
 /**

@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {configError, usageError} from '../errors.js'
+import {readStdin} from '../lib/stdin.js'
 import type {ProfileService} from '../profiles/profile-service.js'
 import {profileName} from '../settings/resolve.js'
 import {TokenRecords} from './token-records.js'
@@ -27,9 +28,7 @@ export async function readToken(source: TokenSource, profiles: ProfileService, s
 
   if (arg !== undefined && arg !== '-') return arg
   if (arg === '-' || (profile === undefined && !stdin.isTTY)) {
-    const chunks: Buffer[] = []
-    for await (const chunk of stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
+    return readStdin(stdin)
   }
 
   const name = profileName(profile, process.env, profiles.store.read().defaultProfile)
