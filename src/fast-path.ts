@@ -25,6 +25,7 @@ interface FastFlags {
   profile?: string
   scope: string[]
   silent: boolean
+  tenant?: string
 }
 
 /** Parses the few flags the fast path accepts; undefined means "let oclif do it". */
@@ -61,6 +62,11 @@ export function parseFastArgs(argv: string[]): FastFlags | undefined {
         break
       }
 
+      case '--tenant': {
+        flags.tenant = value
+        break
+      }
+
       case '--min-validity': {
         try {
           flags.minValidityMs = parseDuration(value)
@@ -81,7 +87,7 @@ export function parseFastArgs(argv: string[]): FastFlags | undefined {
 }
 
 /** oclif's own locations (it also honours ENTRATOOL_CONFIG_DIR / ENTRATOOL_DATA_DIR). */
-function dirs(env: NodeJS.ProcessEnv): {config: string; data: string} | undefined {
+export function dirs(env: NodeJS.ProcessEnv): {config: string; data: string} | undefined {
   if (process.platform === 'win32' && !env.ENTRATOOL_CONFIG_DIR) return undefined
   const home = env.HOME || homedir()
   return {
@@ -100,7 +106,7 @@ export async function tryFastGetToken(argv: string[], env: NodeJS.ProcessEnv = p
     const name = profileName(flags.profile, env, file.defaultProfile)
     const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
     if (!profile) return false
-    const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope.length > 0 ? flags.scope : undefined}, env, profile)
+    const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope.length > 0 ? flags.scope : undefined, tenant: flags.tenant}, env, profile)
     const storage = await credentialProvider({configDir: where.config, env})
     if (storage.warnings.length > 0) return false
     const outcome = await findCachedToken(settings, storage)

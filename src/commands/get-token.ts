@@ -2,9 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {TokenService} from '../flows/token-service.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {readExecInfo} from '../lib/exec-info.js'
 import {durationFlag, portFlag, portRangeFlag, profileFlag} from '../lib/flags.js'
-import {renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
+import {nonInteractiveReason, renderToken, TOKEN_FORMATS, type TokenFormat} from '../lib/render-token.js'
 import {decodeClaims} from '../settings/resolve.js'
 
 export default class GetToken extends BaseCommand {
@@ -50,7 +49,7 @@ stdout carries only the token (or the --output document); every status line goes
       flow: flags.flow,
       force: flags.force,
       minValidityMs: flags['min-validity'],
-      nonInteractive: flags.output === 'exec-credential' && readExecInfo(process.env).interactive === false,
+      nonInteractive: nonInteractiveReason(flags.output as TokenFormat, process.env),
       noBrowser: !flags.browser,
       port: flags.port,
       portRange: flags['port-range'],
@@ -60,6 +59,6 @@ stdout carries only the token (or the --output document); every status line goes
       tenant: flags.tenant,
       timeoutMs: flags.timeout,
     })
-    process.stdout.write(await renderToken(outcome, flags.output as (typeof TOKEN_FORMATS)[number], process.env))
+    process.stdout.write(await renderToken(outcome, flags.output as TokenFormat, process.env))
   }
 }

@@ -19,8 +19,11 @@ export interface TokenRequest extends SettingFlags {
   force?: boolean
   /** Use the refresh token (delegated) or a new request (application) even if a token is cached. */
   refresh?: boolean
-  /** No one can answer a prompt or a browser (kubectl's spec.interactive false): a needed sign-in fails fast. */
-  nonInteractive?: boolean
+  /**
+   * Why no one can answer a prompt or a browser (kubectl's spec.interactive false, an az/azd-shaped
+   * answer): a needed sign-in fails fast, naming this reason.
+   */
+  nonInteractive?: string
 }
 
 export interface TokenOutcome {
@@ -105,8 +108,8 @@ export class TokenService {
       }
 
       if (entry.kind === 'delegated' && request.nonInteractive) {
-        throw new EntraToolError('interaction', `profile '${settings.profile}' needs a sign-in, and the caller allows no interaction (KUBERNETES_EXEC_INFO spec.interactive is false)`, {
-          next: `sign in once in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\`, then run kubectl again`,
+        throw new EntraToolError('interaction', `profile '${settings.profile}' needs a sign-in, and the caller allows no interaction (${request.nonInteractive})`, {
+          next: `sign in once in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\`, then try again`,
         })
       }
 

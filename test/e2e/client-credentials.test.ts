@@ -66,15 +66,17 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     assert.deepEqual(emu.control.requests(), [])
   })
 
-  it('the start-up fast path prints exactly what the full oclif path prints', async () => {
-    const fast = await runCli(['get-token', '-p', 'ci', '-o', 'json'], {env})
-    const full = await runCli(['get-token', '-p', 'ci', '-o', 'json', '--debug'], {env})
-    assert.equal(fast.code, 0, fast.stderr)
-    assert.equal(full.code, 0, full.stderr)
-    const strip = (out: string) => ({...JSON.parse(out), expires_in: 0})
-    assert.deepEqual(strip(fast.stdout), strip(full.stdout))
-    assert.equal(fast.stderr, full.stderr.replaceAll(/^\[debug\].*\n/gm, ''))
-  })
+  for (const format of ['json', 'azure-cli', 'azd', 'msi']) {
+    it(`the start-up fast path prints exactly what the full oclif path prints (-o ${format})`, async () => {
+      const fast = await runCli(['get-token', '-p', 'ci', '-o', format], {env})
+      const full = await runCli(['get-token', '-p', 'ci', '-o', format, '--debug'], {env})
+      assert.equal(fast.code, 0, fast.stderr)
+      assert.equal(full.code, 0, full.stderr)
+      const strip = (out: string) => ({...JSON.parse(out), ...(format === 'json' ? {expires_in: 0} : {})})
+      assert.deepEqual(strip(fast.stdout), strip(full.stdout))
+      assert.equal(fast.stderr, full.stderr.replaceAll(/^\[debug\].*\n/gm, ''))
+    })
+  }
 
   it('the fast path really serves the cached token (it is not silently bypassed)', async () => {
     const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist', 'fast-path.js'))}); const served = await m.tryFastGetToken(['get-token', '-p', 'ci', '-q']); console.error(JSON.stringify({served}))`
@@ -97,6 +99,31 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     assert.equal(res.code, 0, res.stderr)
     assert.equal(JSON.parse(res.stdout).from_cache, false)
     assert.equal(tokenRequests().length, 1)
+  })
+
+  it('prints the az, azd and App Service shapes: expires_on in epoch seconds, expiresOn in az local time', async () => {
+    const json = JSON.parse((await runCli(['get-token', '-p', 'ci', '-o', 'json'], {env})).stdout)
+    const az = await runCli(['get-token', '-p', 'ci', '-o', 'azure-cli'], {env: {...env, AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-00000000c0de', TZ: 'Asia/Kolkata'}})
+    assert.equal(az.code, 0, az.stderr)
+    const azDoc = JSON.parse(az.stdout)
+    assert.deepEqual(Object.keys(azDoc), ['accessToken', 'expiresOn', 'expires_on', 'subscription', 'tenant', 'tokenType'])
+    assert.deepEqual(azDoc, {
+      accessToken: json.access_token,
+      expiresOn: azDoc.expiresOn,
+      expires_on: json.expires_on,
+      subscription: '00000000-0000-0000-0000-00000000c0de',
+      tenant: DEFAULT_TENANT_ID,
+      tokenType: 'Bearer',
+    })
+    // Local time (UTC+05:30 here), as Python's str(datetime.fromtimestamp(expires_on)).
+    const local = new Date((json.expires_on + 5.5 * 3600) * 1000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '.000000')
+    assert.equal(azDoc.expiresOn, local)
+    assert.ok(!('subscription' in JSON.parse((await runCli(['get-token', '-p', 'ci', '-o', 'azure-cli'], {env})).stdout)))
+
+    const azd = JSON.parse((await runCli(['get-token', '-p', 'ci', '-o', 'azd'], {env})).stdout)
+    assert.deepEqual(azd, {expiresOn: json.expires_at, token: json.access_token})
+    const msi = JSON.parse((await runCli(['get-token', '-p', 'ci', '-o', 'msi'], {env})).stdout)
+    assert.deepEqual(msi, {access_token: json.access_token, client_id: CONFIDENTIAL_CLIENT_ID, expires_on: json.expires_on, resource: API_APP_ID_URI, token_type: 'Bearer'})
   })
 
   it('prints env and exec-credential formats', async () => {

@@ -9,6 +9,9 @@ describe('start-up fast path: which invocations it may serve', () => {
     [['get-token', '--profile=ci', '--output=env', '-q'], {output: 'env', profile: 'ci', silent: true}],
     [['get-token', '-s', 'a/.default', '--scope', 'b c'], {scope: ['a/.default', 'b c']}],
     [['get-token', '--min-validity', '10m'], {minValidityMs: 600_000}],
+    [['get-token', '-p', 'ci', '-o', 'azure-cli', '-q'], {output: 'azure-cli', profile: 'ci', silent: true}],
+    [['get-token', '-o', 'azd', '-s', 'api://x/.default', '-s', 'api://x/Data.Read'], {output: 'azd', scope: ['api://x/.default', 'api://x/Data.Read']}],
+    [['get-token', '--output=msi', '--tenant', 'contoso.onmicrosoft.com'], {output: 'msi', tenant: 'contoso.onmicrosoft.com'}],
   ]
   for (const [argv, expected] of served) {
     it(`serves ${argv.join(' ')}`, () => {
@@ -30,6 +33,8 @@ describe('start-up fast path: which invocations it may serve', () => {
     ['get-token', '--silent=yes'],
     ['get-token', '--help'],
     ['get-token', '--tenant', 'x', '--client-id', 'y'],
+    ['get-token', '--tenant'],
+    ['get-token', '-o', 'azure_cli'],
     ['refresh', '-p', 'ci'],
     ['--version'],
   ]
