@@ -1,5 +1,6 @@
 import {EntraToolError, isEntraToolError} from '../errors.js'
-import {type NetworkClient, TransportError, type TransportFailure} from './network-client.js'
+import {type NetworkClient, type ServerErrorAnswer, TransportError, type TransportFailure} from './network-client.js'
+import {aadstsNumber, serverAnswerFor} from './server-error.js'
 
 /** The fields of MSAL's AuthError/ServerError read here (duck-typed: no MSAL import on this path). */
 interface MsalLikeError {
@@ -25,6 +26,7 @@ const NEXT_STEPS: Record<string, string> = {
   '53003': 'Conditional Access blocked this sign-in; device code sign-in is often blocked: try `--flow interactive`',
   '530033': 'Conditional Access blocks this sign-in method; try `entratool get-token --flow interactive --profile {p}`',
   '65001': 'the app needs consent for these scopes; sign in interactively to consent: `entratool get-token --flow interactive --profile {p} --force`',
+  '70043': 'a Conditional Access sign-in frequency policy ended your session; sign in again: `entratool get-token --flow {f} --profile {p} --force`',
   '70011': 'a scope is invalid for this flow; check --scope (app flows need exactly one <resource>/.default)',
   '700016': 'the client id is not an app in this tenant; check --client-id and --tenant-id with `entratool show-profile --name {p}`',
   '700027': 'the certificate is not registered on the app; upload it to the app registration or update the profile with `entratool edit-profile --name {p} --certificate <path>`',
@@ -35,19 +37,41 @@ const NEXT_STEPS: Record<string, string> = {
   '1002012': 'the scope is invalid; app flows need exactly one <resource>/.default scope',
 }
 
+/** Next steps that differ when the answer came while a device code was polled. */
+const DEVICE_POLL_STEPS: Record<string, string> = {
+  '53003': 'device code sign-in is blocked by policy: use `entratool get-token --profile {p} --flow interactive` (over SSH add `--paste-redirect`)',
+  '530033': 'device code sign-in is blocked by policy: use `entratool get-token --profile {p} --flow interactive` (over SSH add `--paste-redirect`)',
+  '65001': 'the app needs consent for these scopes; consent in the browser: `entratool get-token --profile {p} --flow interactive --force`',
+}
+
+/** Device-code outcomes that are the person's doing (declined, too slow): exit 5, not 4. */
+const INTERACTION_CODES = new Set(['70000', '70019'])
+
 const CANCELLED = new Set(['user_cancelled', 'device_code_polling_cancelled'])
 
 export function mapError(error: unknown, context: MapContext): EntraToolError | unknown {
-  if (isEntraToolError(error)) return error
+  const answer = serverAnswerFor(error, context.network)
+  if (isEntraToolError(error)) return answer ? withAnswer(error, answer, context) : error
   if (error instanceof TransportError) return transportError(error.failure)
   const e = error as MsalLikeError
   if (typeof e?.errorCode !== 'string') return error
+  if (answer?.devicePoll) return fromAnswer(answer, context, error)
 
   if (CANCELLED.has(e.errorCode)) return new EntraToolError('interrupted', 'Cancelled.')
   if (e.errorCode === 'endpoints_resolution_error' || e.errorCode === 'network_error') {
     const failure = context.network?.lastFailure
     if (failure) return transportError(failure)
     const status = context.network?.lastStatus
+    if (answer && answer.status >= 400 && answer.status < 500) {
+      const code = aadstsNumber(answer)
+      const sentence = firstSentence(answer.description ?? '') || answer.error
+      return new EntraToolError('auth', `the authority refused its metadata request: ${sentence} (HTTP ${answer.status} from ${answer.url})`, {
+        code: code ? `AADSTS${code}` : answer.error,
+        correlationId: answer.correlationId,
+        next: fill((code && NEXT_STEPS[code]) || 'check the tenant and --authority with `entratool show-profile --name {p}`', context),
+      })
+    }
+
     if (status && status.status >= 400 && status.status < 500) {
       return new EntraToolError('auth', `the authority refused its metadata request (HTTP ${status.status} from ${status.url})`, {next: `check the tenant and --authority with \`entratool show-profile --name ${context.profile}\``})
     }
@@ -65,6 +89,37 @@ export function mapError(error: unknown, context: MapContext): EntraToolError | 
   const template = aadsts ? NEXT_STEPS[aadsts] : undefined
   const next = (template ?? (e.errorCode === 'invalid_grant' ? NEXT_STEPS['700082'] : undefined))?.replaceAll('{p}', context.profile).replaceAll('{f}', context.flow)
   return new EntraToolError('auth', sentence, {...details, next})
+}
+
+function fill(template: string, context: MapContext, flow = context.flow): string {
+  return template.replaceAll('{p}', context.profile).replaceAll('{f}', flow)
+}
+
+/** A device-code poll's error answer as one sentence, its code, correlation id and next step. */
+function fromAnswer(answer: ServerErrorAnswer, context: MapContext, cause: unknown): EntraToolError {
+  const number = aadstsNumber(answer)
+  const sentence = firstSentence(answer.description ?? '') || answer.error
+  const details = {cause, code: number ? `AADSTS${number}` : answer.error, correlationId: answer.correlationId}
+  if (answer.status >= 500 || answer.status === 429) return new EntraToolError('network', `the authority failed to answer (HTTP ${answer.status}): ${sentence}`, {...details, next: 'try again in a moment'})
+  const template = number ? (DEVICE_POLL_STEPS[number] ?? NEXT_STEPS[number]) : undefined
+  const kind = number && INTERACTION_CODES.has(number) ? 'interaction' : 'auth'
+  return new EntraToolError(kind, sentence, {...details, next: template ? fill(template, context, 'device-code') : `run the command again; if it repeats, look up ${details.code} with your administrator`})
+}
+
+/**
+ * A flow's own error for a device-code poll (declined, expired) keeps its words; the answer adds
+ * the code and correlation id, and a code with a known next step (Conditional Access, consent,
+ * MFA) replaces it, since the flow could not see the code.
+ */
+function withAnswer(error: EntraToolError, answer: ServerErrorAnswer, context: MapContext): EntraToolError {
+  const number = aadstsNumber(answer)
+  if (answer.devicePoll && number && (DEVICE_POLL_STEPS[number] || NEXT_STEPS[number])) return fromAnswer(answer, context, error.cause)
+  return new EntraToolError(error.kind, error.message, {
+    cause: error.cause,
+    code: error.code && error.code.startsWith('AADSTS') ? error.code : number ? `AADSTS${number}` : error.code,
+    correlationId: error.correlationId ?? answer.correlationId,
+    next: error.next,
+  })
 }
 
 function transportError(failure: TransportFailure): EntraToolError {

@@ -23,6 +23,21 @@ export class TransportError extends AuthError {
   }
 }
 
+/**
+ * The last OAuth error answer (RFC 6749 §5.2) the authority sent, kept because MSAL drops its body
+ * on some paths: device-code polling keeps only `error`, and a metadata failure only the status.
+ */
+export interface ServerErrorAnswer {
+  url: string
+  status: number
+  /** The answer to a device-code poll (the token endpoint with grant_type device_code). */
+  devicePoll: boolean
+  error: string
+  description?: string
+  errorCodes?: number[]
+  correlationId?: string
+}
+
 export interface NetworkClientOptions {
   /** Extra trusted CA certificates (PEM), added to Node's roots. */
   ca?: string
@@ -33,9 +48,13 @@ export interface NetworkClientOptions {
   /** The proxy to use for a URL, or undefined for a direct connection (HTTPS_PROXY / NO_PROXY). */
   proxyFor?: (url: string) => Promise<Agent | undefined>
   timeoutMs: number
+  /** Waits between device-code polls after a slow_down; tests pass a fake. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
+/** RFC 8628 §3.5: each slow_down adds 5 s to the polling interval, for every later poll. */
 const SLOW_DOWN_MS = 5000
+const DEVICE_POLL = /grant_type=(urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A)?device_code(&|$)/
 
 const TRUST_CODES = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'])
 
@@ -47,21 +66,66 @@ const TRUST_CODES = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 
 export class NetworkClient implements INetworkModule {
   lastFailure?: TransportFailure
   lastStatus?: {status: number; url: string}
+  lastServerError?: ServerErrorAnswer
+  /** The server's polling interval from the last device code answer, in ms. */
+  private deviceIntervalMs = 5000
+  /** What slow_down answers added to the interval so far (RFC 8628 §3.5). */
+  private slowDownMs = 0
 
   constructor(private readonly options: NetworkClientOptions) {}
+
+  /** The current device-code polling interval in ms: the server's, plus 5 s per slow_down. */
+  get pollIntervalMs(): number {
+    return this.deviceIntervalMs + this.slowDownMs
+  }
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
     return this.send<T>('GET', url, options, timeout)
   }
 
   async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    // MSAL ends device-code polling on any error but authorization_pending; RFC 8628 says a
-    // slow_down means "wait 5 s longer and poll again", so that is done here, below MSAL.
-    const devicePoll = /grant_type=(urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A)?device_code(&|$)/.test(options?.body ?? '')
+    // MSAL ends device-code polling on any error but authorization_pending and always sleeps the
+    // first interval it read. RFC 8628 says slow_down means "add 5 s to the interval for this and
+    // every later poll", so that is done here, below MSAL: the extra wait before each later poll.
+    const devicePoll = DEVICE_POLL.test(options?.body ?? '')
+    if (devicePoll && this.slowDownMs > 0) await this.wait(this.slowDownMs)
     for (;;) {
-      const response = await this.send<T>('POST', url, options)
-      if (!devicePoll || (response.body as {error?: string} | undefined)?.error !== 'slow_down') return response
-      await delay(SLOW_DOWN_MS, undefined, {signal: this.options.signal}).catch(() => {})
+      const response = await this.send<T>('POST', url, options, undefined, devicePoll)
+      if (!devicePoll) {
+        const interval = (response.body as {interval?: unknown} | undefined)?.interval
+        if (response.status === 200 && typeof interval === 'number' && Number.isFinite(interval) && interval >= 0) {
+          this.deviceIntervalMs = interval * 1000
+          this.slowDownMs = 0
+        }
+
+        return response
+      }
+
+      if ((response.body as {error?: string} | undefined)?.error !== 'slow_down') return response
+      this.slowDownMs += SLOW_DOWN_MS
+      await this.wait(this.pollIntervalMs)
+    }
+  }
+
+  private async wait(ms: number): Promise<void> {
+    const sleep = this.options.sleep ?? ((time: number, signal?: AbortSignal) => delay(time, undefined, {signal}))
+    await sleep(ms, this.options.signal).catch(() => {})
+  }
+
+  private keepServerError(url: string, status: number, body: unknown, devicePoll: boolean): void {
+    const answer = body as Record<string, unknown> | null
+    // authorization_pending and slow_down are the normal rhythm of polling, not a reason to keep.
+    if (typeof answer?.error !== 'string' || ['authorization_pending', 'slow_down'].includes(answer.error)) return
+    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined)
+    const codes = Array.isArray(answer.error_codes) ? answer.error_codes.filter((code): code is number => Number.isInteger(code)) : undefined
+    this.lastServerError = {
+      correlationId: text(answer.correlation_id),
+      description: text(answer.error_description),
+      devicePoll,
+      error: answer.error,
+      errorCodes: codes,
+      status,
+      url,
     }
   }
 
@@ -70,7 +134,7 @@ export class NetworkClient implements INetworkModule {
     return new TransportError(failure)
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number, devicePoll = false): Promise<NetworkResponse<T>> {
     const agent = await this.options.proxyFor?.(url)
     const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs)
     const body = method === 'POST' ? (options?.body ?? '') : undefined
@@ -101,6 +165,7 @@ export class NetworkClient implements INetworkModule {
             try {
               const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T
               if (method === 'GET' && res.statusCode === 200) this.options.onGet?.(url, parsed)
+              this.keepServerError(url, res.statusCode ?? 0, parsed, devicePoll)
               resolve({body: parsed, headers, status: res.statusCode ?? 0})
             } catch {
               reject(this.fail({detail: `${url} answered HTTP ${res.statusCode} with a body that is not JSON`, kind: 'malformed', url}))

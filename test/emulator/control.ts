@@ -16,6 +16,15 @@ function optionalCount(value: unknown, name: string, fallback: number, min = 0):
   return value === undefined ? fallback : seconds(value, name, min)
 }
 
+function errorFault(fault: FaultSpec): Pick<FaultSpec, 'code' | 'description' | 'error' | 'status'> {
+  if (typeof fault.error !== 'string' || !/^[a-z_]+$/.test(fault.error)) throw new Error('an error fault needs error, an OAuth error name such as invalid_grant')
+  const code = fault.code === undefined ? undefined : seconds(fault.code, 'code', 1)
+  const status = fault.status === undefined ? 400 : seconds(fault.status, 'status', 400)
+  if (status > 599) throw new Error('status must be an HTTP error status')
+  if (fault.description !== undefined && typeof fault.description !== 'string') throw new Error('description must be text')
+  return {code, description: fault.description, error: fault.error, status}
+}
+
 export function createControl(state: EmulatorState, oidc: OidcIssuer): EmulatorControl {
   return {
     registerApp: (app) => void state.register(app),
@@ -45,7 +54,8 @@ export function createControl(state: EmulatorState, oidc: OidcIssuer): EmulatorC
       const remaining = optionalCount(fault.count, 'count', 1, 1)
       const retryAfter = fault.retryAfter === undefined ? undefined : seconds(fault.retryAfter, 'retryAfter', 0)
       const delayMs = fault.delayMs === undefined ? undefined : seconds(fault.delayMs, 'delayMs', 0)
-      state.faults.push({endpoint: fault.endpoint, kind: fault.kind, count: remaining, retryAfter, delayMs, remaining})
+      const entra = fault.kind === 'error' ? errorFault(fault) : {}
+      state.faults.push({endpoint: fault.endpoint, kind: fault.kind, count: remaining, retryAfter, delayMs, remaining, ...entra})
     },
     clearFaults: () => {
       state.faults = []

@@ -4,7 +4,7 @@ import type {ActiveFault, EmulatorState} from './state.js'
 import type {EndpointName, FaultEndpoint, FaultKind} from './types.js'
 
 export const FAULT_ENDPOINTS: readonly FaultEndpoint[] = ['token', 'devicecode', 'authorize', 'openid-configuration', 'keys', '*']
-export const FAULT_KINDS: readonly FaultKind[] = [500, 503, 429, 'slow', 'drop', 'malformed']
+export const FAULT_KINDS: readonly FaultKind[] = [500, 503, 429, 'slow', 'drop', 'malformed', 'error']
 
 /** Consumes one use of the first fault armed for this endpoint. */
 export function takeFault(state: EmulatorState, endpoint: EndpointName): ActiveFault | undefined {
@@ -40,6 +40,9 @@ export async function applyFault(ctx: Ctx, fault: ActiveFault, delay: (ms: numbe
       // Part of a status line and headers, then a reset: the client sees a broken connection mid-answer.
       ctx.log.status = 0
       ctx.req.socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Len', () => ctx.req.socket.destroy())
+      return true
+    case 'error':
+      sendError(ctx, new EntraError(fault.status ?? 400, fault.error ?? 'invalid_request', fault.code, fault.description ?? 'The request was refused.'), retryAfter)
       return true
     case 'malformed': {
       const body = '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAiOiJKV1Qi'

@@ -11,7 +11,7 @@ import type {OidcIssuer} from './oidc-issuer.js'
 import {errorPage, messagePage} from './pages.js'
 import {handleManagedIdentity, managedIdentitySource} from './managed-identity.js'
 import {handleToken, type TokenEnv} from './token-endpoint.js'
-import type {EndpointName} from './types.js'
+import type {EndpointName, RequestLogEntry} from './types.js'
 
 export interface RouterEnv extends TokenEnv {
   host: string
@@ -106,7 +106,9 @@ export function createRouter(env: RouterEnv) {
       clientId: form.get('client_id') ?? url.searchParams.get('client_id') ?? undefined,
       tenant: route.tenant,
       status: 0,
-    }
+    } as RequestLogEntry
+    const claims = form.get('claims') ?? url.searchParams.get('claims')
+    if (claims) log.claims = claims
     env.state.record(log)
     res.on('finish', () => {
       log.status = res.statusCode

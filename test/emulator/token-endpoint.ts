@@ -47,6 +47,7 @@ function redeemCode(form: URLSearchParams, client: AuthenticatedClient, env: Tok
     authLevel: client.level,
     nonce: record.nonce,
     clientInfo: form.get('client_info') === '1',
+    claims: form.get('claims'),
   })
 }
 
@@ -59,7 +60,7 @@ function redeemRefreshToken(form: URLSearchParams, client: AuthenticatedClient, 
   // Entra's refresh tokens are multi-resource: any scope may be asked for, and a new one always comes back.
   const scopes = parseDelegatedScopes(required(form, 'scope'), env.state)
   if (!scopes.oidc.includes('offline_access')) scopes.oidc.push('offline_access')
-  return env.issuer.delegated({app: client.app, user: grant.user, scopes, authLevel: client.level, clientInfo: form.get('client_info') === '1'})
+  return env.issuer.delegated({app: client.app, user: grant.user, scopes, authLevel: client.level, clientInfo: form.get('client_info') === '1', claims: form.get('claims')})
 }
 
 function redeemDeviceCode(form: URLSearchParams, client: AuthenticatedClient, env: TokenEnv): Record<string, unknown> {
@@ -70,6 +71,7 @@ function redeemDeviceCode(form: URLSearchParams, client: AuthenticatedClient, en
     scopes: parseDelegatedScopes(form.get('scope') ?? scope, env.state),
     authLevel: client.level,
     clientInfo: form.get('client_info') === '1',
+    claims: form.get('claims'),
   })
 }
 

@@ -13,6 +13,29 @@ export interface DelegatedGrant {
   authLevel: ClientAuthLevel
   nonce?: string
   clientInfo: boolean
+  /** The request's `claims` parameter: client capabilities (xms_cc) and a challenge's acrs land in the token. */
+  claims?: string | null
+}
+
+/**
+ * What a `claims` request puts into the access token, as Entra does for CAE-capable clients:
+ * `xms_cc` from `access_token.xms_cc.values`, `acrs` from a challenge's `access_token.acrs`.
+ */
+export function requestedClaims(claims: string | null | undefined): Record<string, unknown> {
+  if (!claims) return {}
+  let parsed: {access_token?: {acrs?: {value?: unknown; values?: unknown}; xms_cc?: {values?: unknown}}}
+  try {
+    parsed = JSON.parse(claims)
+  } catch {
+    return {}
+  }
+  const out: Record<string, unknown> = {}
+  const cc = parsed?.access_token?.xms_cc?.values
+  if (Array.isArray(cc) && cc.every((v) => typeof v === 'string')) out.xms_cc = cc
+  const acrs = parsed?.access_token?.acrs
+  const values = acrs?.values ?? (acrs?.value === undefined ? undefined : [acrs.value])
+  if (Array.isArray(values) && values.every((v) => typeof v === 'string')) out.acrs = values
+  return out
 }
 
 export class TokenIssuer {
@@ -48,6 +71,7 @@ export class TokenIssuer {
       tid: DEFAULT_TENANT_ID,
       uti: randomId(16),
       ver: '2.0',
+      ...requestedClaims(grant.claims),
     })
     const body: Record<string, unknown> = {
       token_type: 'Bearer',

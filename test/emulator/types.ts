@@ -36,7 +36,7 @@ export interface DeviceCodeBehavior {
 }
 
 export type FaultEndpoint = 'token' | 'devicecode' | 'authorize' | 'openid-configuration' | 'keys' | '*'
-export type FaultKind = 500 | 503 | 429 | 'slow' | 'drop' | 'malformed'
+export type FaultKind = 500 | 503 | 429 | 'slow' | 'drop' | 'malformed' | 'error'
 
 export interface FaultSpec {
   endpoint: FaultEndpoint
@@ -44,6 +44,15 @@ export interface FaultSpec {
   count?: number
   retryAfter?: number
   delayMs?: number
+  /**
+   * kind `error`: answer as Entra would with this OAuth error (e.g. `invalid_grant`), AADSTS code
+   * and sentence, HTTP `status` (default 400): a Conditional Access block while a device code is
+   * polled, a tenant that is not found on the metadata request.
+   */
+  error?: string
+  code?: number
+  description?: string
+  status?: number
 }
 
 export type EndpointName =
@@ -69,6 +78,8 @@ export interface RequestLogEntry {
   grantType?: string
   clientId?: string
   tenant?: string
+  /** The `claims` parameter (JSON, client capabilities and claims challenges; never a secret). */
+  claims?: string
   /** 0 while unanswered or when the connection was dropped. */
   status: number
 }
