@@ -111,6 +111,11 @@ describe('--help examples are real invocations that work', () => {
     assert.equal(await example('entratool flows -o json | jq -r ".flows[].id"'), 'client-credentials\ndevice-code\ninteractive\nmanaged-identity\n')
   })
 
+  it('version examples', async () => {
+    assert.match(await example('entratool version'), /^entratool\/\d+\.\d+\.\d+ \S+ node-v\S+( commit [0-9a-f]{40})?\n$/)
+    assert.match(await example('entratool version -o json | jq -r .version'), /^\d+\.\d+\.\d+\n$/)
+  })
+
   it('interactive sign-in examples (a headless browser as $BROWSER), then silent reuse and refresh', async function () {
     this.timeout(120_000)
     await setup(`entratool edit-profile --name work --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()}`)
