@@ -25,6 +25,7 @@ function routes(control: EmulatorControl, info: () => Record<string, unknown>): 
     'DELETE /requests': () => call(() => control.clearRequests()),
     'POST /reset': () => call(() => control.reset()),
     'POST /federated-token': (b) => ({token: control.mintFederatedToken(b as unknown as MintFederatedTokenOptions)}),
+    'POST /clock-skew': (b) => call(() => control.setClockSkew(b.seconds as number)),
   }
 }
 

@@ -67,5 +67,9 @@ export function createControl(state: EmulatorState, oidc: OidcIssuer): EmulatorC
     },
     reset: () => state.reset(),
     mintFederatedToken: (options) => oidc.mint(options),
+    setClockSkew: (value) => {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error('seconds must be a number')
+      state.clockSkew = Math.trunc(value)
+    },
   }
 }

@@ -64,6 +64,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     control: createControlHandler(control, info),
   })
   server.on('request', (req, res) => {
+    if (state.clockSkew !== 0) res.setHeader('date', new Date(Date.now() + state.clockSkew * 1000).toUTCString())
     router(req, res).catch((err: unknown) => {
       process.stderr.write(`emulator: ${(err as Error)?.stack ?? String(err)}\n`)
       if (!res.headersSent) res.writeHead(500).end()

@@ -111,6 +111,8 @@ export class EmulatorState {
   log: RequestLogEntry[] = []
   /** Every secret that crossed the token and device-code endpoints, for leak tests. */
   secrets = new Set<string>()
+  /** Seconds added to the `Date` header of every answer (a server whose clock is off). */
+  clockSkew = 0
 
   constructor() {
     this.reset()
@@ -120,6 +122,7 @@ export class EmulatorState {
     this.apps.clear()
     for (const app of STARTUP_APPS) this.register(app)
     this.tokenLifetime = DEFAULTS.tokenLifetime
+    this.clockSkew = 0
     this.refreshTokenLifetime = DEFAULTS.refreshTokenLifetime
     this.deviceBehavior = {...DEFAULTS.deviceCode}
     this.codes.clear()

@@ -104,6 +104,8 @@ export interface EmulatorControl {
   clearRequests(): void
   reset(): void
   mintFederatedToken(options: MintFederatedTokenOptions): string
+  /** Seconds added to every answer's `Date` header (negative: behind); 0 restores the real time. */
+  setClockSkew(seconds: number): void
 }
 
 export interface Emulator {
