@@ -131,6 +131,12 @@ describe('--help examples are real invocations that work', () => {
     await example('entratool delete-profile --name myapp')
   })
 
+  it('doctor examples (the default profile points at the emulator by now)', async () => {
+    assert.match(await example('entratool doctor'), /^✓ authority: https:\/\/127\.0\.0\.1:\d+\/\S+ answers/m)
+    assert.match(await example('entratool doctor -p work'), /^✓ profile: work /m)
+    assert.equal(await example('entratool doctor -o json | jq -r \'.checks[] | select(.status != "ok") | .fix\''), '')
+  })
+
   describe('on a terminal (tmux)', () => {
     const socket = `entratool-examples-${process.pid}`
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {cwd, encoding: 'utf8', env})

@@ -116,6 +116,9 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['list-profiles', '-o', 'csv'], code: 2, name: 'list-profiles -o csv'},
     {argv: ['inspect', '-o', 'table', 'a.b.c'], code: 2, name: 'inspect -o table'},
     {argv: ['flows', '-o', 'yaml'], code: 2, name: 'flows -o yaml'},
+    {argv: ['doctor', '-o', 'yaml'], code: 2, name: 'doctor -o yaml'},
+    {argv: ['doctor', '-p', 'no/such name'], code: 2, name: 'doctor -p with an invalid profile name', says: /profile name 'no\/such name' is invalid/},
+    {argv: ['doctor', 'now'], code: 2, name: 'doctor with an argument'},
     // Files
     {argv: ['inspect', '--file', '/nonexistent/token.jwt'], code: 2, name: 'inspect a missing file', says: /ENOENT/},
     {argv: ['inspect', '--file', '<dir>'], code: 2, name: 'inspect a directory', says: /EISDIR/},

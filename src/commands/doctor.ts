@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+
+import type {CheckResult} from '../doctor/check.js'
+import {runDoctor} from '../doctor/doctor-service.js'
+import {usageError} from '../errors.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {profileFlag} from '../lib/flags.js'
+import {checkName} from '../profiles/validate.js'
+
+const MARK: Record<CheckResult['status'], string> = {fail: '✗', ok: '✓', warn: '!'}
+
+export default class Doctor extends BaseCommand {
+  static description =
+    "Checks and explains the setup: version and Node.js, the config, data and cache directories and their permissions, the storage backend and why it was chosen (D-Bus, Secret Service), the CA file and proxy for a profile's authority, the authority's reachability and clock skew, and the flow plugins. Exits 0 when healthy, 1 with the first problem and its fix."
+
+  static examples = [
+    {command: '<%= config.bin %> doctor', description: 'Check everything, with the default profile'},
+    {command: '<%= config.bin %> doctor -p work', description: "Check the 'work' profile's authority, CA file and proxy"},
+    {command: '<%= config.bin %> doctor -o json | jq -r \'.checks[] | select(.status != "ok") | .fix\'', description: 'Only the fixes, for a script'},
+  ]
+
+  static flags = {
+    output: Flags.string({char: 'o', default: 'text', description: 'Output format.', options: ['text', 'json']}),
+    profile: profileFlag,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Doctor)
+    const badName = flags.profile === undefined ? undefined : checkName(flags.profile)
+    if (badName) throw usageError(badName, {next: 'pass -p with the name of a profile (`entratool list-profiles`)'})
+    const report = await runDoctor(this.config, process.env, {profile: flags.profile})
+    if (flags.output === 'json') {
+      const checks = report.checks.map((c) => ({detail: c.detail, fix: c.fix ?? null, name: c.name, status: c.status}))
+      process.stdout.write(`${JSON.stringify({checks, healthy: report.healthy, problem: report.problem ? checks[report.checks.indexOf(report.problem)] : null}, null, 2)}\n`)
+    } else {
+      for (const check of report.checks) {
+        process.stdout.write(`${MARK[check.status]} ${check.name}: ${check.detail}\n`)
+        if (check.fix) process.stdout.write(`    → ${check.fix}\n`)
+      }
+    }
+
+    if (report.problem) {
+      this.ui.error(`Error: ${report.problem.name}: ${report.problem.detail}`)
+      this.ui.instruct(`→ ${report.problem.fix}`)
+      process.exitCode = 1
+    }
+  }
+}
