@@ -97,25 +97,33 @@ export function dirs(env: NodeJS.ProcessEnv): {config: string; data: string} | u
 }
 
 export async function tryFastGetToken(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const payload = await fastGetToken(argv, env)
+  if (payload === undefined) return false
+  process.stdout.write(payload)
+  return true
+}
+
+/** The payload `get-token` would print, when the fast path can serve it; else undefined. */
+export async function fastGetToken(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   try {
     const flags = parseFastArgs(argv)
     const where = dirs(env)
     // User-installed plugins may answer the credential-provider hook: only oclif knows them.
-    if (!flags || !where || env.ENTRATOOL_DEBUG || existsSync(join(where.data, 'package.json'))) return false
+    if (!flags || !where || env.ENTRATOOL_DEBUG || existsSync(join(where.data, 'package.json'))) return undefined
     const file = new ProfileStore(where.config).read()
     const name = profileName(flags.profile, env, file.defaultProfile)
     const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
-    if (!profile) return false
+    if (!profile) return undefined
     const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope.length > 0 ? flags.scope : undefined, tenant: flags.tenant}, env, profile)
     const storage = await credentialProvider({configDir: where.config, env})
-    if (storage.warnings.length > 0) return false
+    if (storage.warnings.length > 0) return undefined
     const outcome = await findCachedToken(settings, storage)
-    if (!outcome) return false
+    if (!outcome) return undefined
+    const payload = await renderToken(outcome, flags.output, env)
     const ui = new Ui({debug: false, silent: flags.silent})
     announceCached(ui, outcome)
-    process.stdout.write(await renderToken(outcome, flags.output, env))
-    return true
+    return payload
   } catch {
-    return false
+    return undefined
   }
 }

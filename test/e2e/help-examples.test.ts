@@ -116,6 +116,13 @@ describe('--help examples are real invocations that work', () => {
     assert.match(await example('entratool version -o json | jq -r .version'), /^\d+\.\d+\.\d+\n$/)
   })
 
+  it('az/azd shim examples: install, answer az from the cache, uninstall', async () => {
+    await example('entratool shim install')
+    await example('eval "$(entratool shim install -p ci)"', `[ "$(command -v az)" = "$HOME/.local/share/entratool/shims/az" ] && az account get-access-token --resource ${API_APP_ID_URI} --query accessToken -o tsv | grep -q '^ey'`)
+    await example('entratool shim uninstall')
+    await example('entratool shim uninstall --dir ~/bin/entratool-shims')
+  })
+
   it('interactive sign-in examples (a headless browser as $BROWSER), then silent reuse and refresh', async function () {
     this.timeout(120_000)
     await setup(`entratool edit-profile --name work --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()}`)

@@ -155,6 +155,11 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['get-token', '-p', 'app', '--claims', 'not json'], code: 2, name: 'claims that are neither JSON nor base64 JSON'},
     {argv: ['refresh', '-p', 'work'], code: 3, name: 'refresh before any sign-in', says: /no signed-in account/},
     {argv: ['list-profiles'], code: 2, env: {ENTRATOOL_STORAGE: 'floppy'}, name: 'unknown storage backend', says: /ENTRATOOL_STORAGE/},
+    // az/azd shims
+    {argv: ['shim', 'install', '-p', 'nope', '--dir', '<dir>'], code: 3, name: 'shim install for an unknown profile', says: /profile 'nope' does not exist/},
+    {argv: ['shim', 'install', '-p', '../x', '--dir', '<dir>'], code: 2, name: 'shim install with an invalid profile name'},
+    {argv: ['shim', 'install', '--dir', '<empty>'], code: 2, name: 'shim install into a file', says: /is not a directory/},
+    {argv: ['shim', 'install', '--dir'], code: 2, name: 'shim install --dir without a value'},
     // Broken profiles file
     {argv: ['list-profiles'], code: 3, name: 'profiles.json that is not JSON', says: /not valid JSON/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": {')},
     {argv: ['get-token', '-p', 'work'], code: 3, name: 'profiles.json of the wrong shape', says: /no profiles object/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": []}')},
