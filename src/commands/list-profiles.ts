@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {renderData, table} from '../lib/render-data.js'
+import {localTimeOf} from '../lib/time.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class ListProfiles extends BaseCommand {
@@ -30,7 +31,7 @@ export default class ListProfiles extends BaseCommand {
       return
     }
 
-    const rows = profiles.map((p) => [`${p.default ? '* ' : '  '}${p.name}`, p.flow ?? '-', p.tenant_id, p.client_id, p.token.state === 'none' ? 'none' : `${p.token.state} (${p.token.expires_at})`])
+    const rows = profiles.map((p) => [`${p.default ? '* ' : '  '}${p.name}`, p.flow ?? '-', p.tenant_id, p.client_id, p.token.state === 'none' ? 'none' : `${p.token.state} (${localTimeOf(p.token.expires_at)})`])
     process.stdout.write(table(['  NAME', 'FLOW', 'TENANT', 'CLIENT ID', 'TOKEN'], rows))
     const storage = await service.openStorage()
     process.stdout.write(`\nTokens: ${storage.description.tokens}\nSecrets: ${storage.description.secrets}\n`)

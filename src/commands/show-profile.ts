@@ -2,11 +2,12 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {renderData} from '../lib/render-data.js'
+import {localTimeOf} from '../lib/time.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {profileName} from '../settings/resolve.js'
 
 export default class ShowProfile extends BaseCommand {
-  static description = "Shows one profile's settings, token state and storage. Never its secrets: only whether one is stored."
+  static description = "Shows one profile's settings, token state and storage. Never its secrets: only whether one is stored. Times are local with their zone offset; -o json gives ISO 8601 UTC."
 
   static examples = [
     {command: '<%= config.bin %> show-profile --name work', description: 'Show a profile'},
@@ -24,6 +25,11 @@ export default class ShowProfile extends BaseCommand {
     const name = profileName(flags.name, process.env, service.store.read().defaultProfile)
     await service.store.get(name)
     const [summary] = await service.summaries([name])
-    process.stdout.write(await renderData(summary, flags.output as 'json' | 'yaml'))
+    // yaml is the view a person reads (the default): local times; json, for scripts, keeps ISO UTC.
+    const shown =
+      flags.output === 'yaml'
+        ? {...summary, created_at: localTimeOf(summary.created_at), token: {...summary.token, expires_at: localTimeOf(summary.token.expires_at)}, updated_at: localTimeOf(summary.updated_at)}
+        : summary
+    process.stdout.write(await renderData(shown, flags.output as 'json' | 'yaml'))
   }
 }

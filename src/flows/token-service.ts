@@ -9,7 +9,7 @@ import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} 
 import {configDir, openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
 import {announceCached, findCachedToken} from '../tokens/cached-token.js'
-import {localTime} from '../lib/render-token.js'
+import {localTime} from '../lib/time.js'
 import {recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
 

@@ -1,5 +1,6 @@
 import type {TokenOutcome} from '../flows/token-service.js'
 import {readExecInfo} from './exec-info.js'
+import {wallClock} from './time.js'
 
 export const TOKEN_FORMATS = ['token', 'json', 'yaml', 'env', 'exec-credential', 'azure-cli', 'azd', 'msi'] as const
 export type TokenFormat = (typeof TOKEN_FORMATS)[number]
@@ -145,15 +146,9 @@ function tokenClaims(accessToken: string): Record<string, unknown> {
 
 /** az's expiresOn: local time as Python's `str(datetime)` with microseconds, "2025-12-28 15:30:00.000000". */
 export function azLocalTime(date: Date): string {
-  return `${localTime(date)}.${String(date.getMilliseconds() * 1000).padStart(6, '0')}`
+  return `${wallClock(date)}.${String(date.getMilliseconds() * 1000).padStart(6, '0')}`
 }
 
 export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", String.raw`'\''`)}'`
-}
-
-/** "2025-12-28 15:30:00" in local time, as on the seed page. */
-export function localTime(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
 }

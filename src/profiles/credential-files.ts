@@ -1,6 +1,7 @@
 import {X509Certificate} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {createSecureContext} from 'node:tls'
+import {localTime} from '../lib/time.js'
 
 /**
  * Checks the credential files given to create-profile and edit-profile, so a wrong path, password
@@ -26,8 +27,8 @@ export function certificateProblem(certificatePath: string, privateKeyPath: stri
   const leaf = new X509Certificate(leafPem)
   const type = leaf.publicKey.asymmetricKeyType
   if (type !== 'rsa' && type !== 'rsa-pss') return `the certificate in ${certificatePath} has a ${type} key; Entra accepts only RSA keys for client assertions`
-  if (Date.parse(leaf.validTo) < now) return `the certificate in ${certificatePath} expired on ${new Date(leaf.validTo).toISOString()}`
-  if (Date.parse(leaf.validFrom) > now) return `the certificate in ${certificatePath} is not valid before ${new Date(leaf.validFrom).toISOString()}`
+  if (Date.parse(leaf.validTo) < now) return `the certificate in ${certificatePath} expired on ${localTime(new Date(leaf.validTo))}`
+  if (Date.parse(leaf.validFrom) > now) return `the certificate in ${certificatePath} is not valid before ${localTime(new Date(leaf.validFrom))}`
 }
 
 /** A file a flag names must exist and be readable now. */

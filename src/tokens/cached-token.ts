@@ -1,5 +1,5 @@
 import type {TokenOutcome} from '../flows/token-service.js'
-import {localTime} from '../lib/render-token.js'
+import {localTime} from '../lib/time.js'
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'

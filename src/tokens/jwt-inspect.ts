@@ -1,6 +1,6 @@
 import {usageError} from '../errors.js'
 import {formatDuration} from '../lib/duration.js'
-import {localTime} from '../lib/render-token.js'
+import {localTime} from '../lib/time.js'
 
 const MAX_JWT_CHARS = 1024 * 1024
 
@@ -40,7 +40,7 @@ export function summarize(jwt: DecodedJwt, now = Date.now()): string[] {
   for (const [label, claim] of [['Issued', 'iat'], ['Not before', 'nbf'], ['Expires', 'exp']] as const) {
     if (typeof c[claim] === 'number') {
       const date = new Date((c[claim] as number) * 1000)
-      add(label, `${localTime(date)} (local), ${date.toISOString().replace(/\.\d{3}Z$/, 'Z')} (UTC)`)
+      add(label, localTime(date))
     }
   }
 
