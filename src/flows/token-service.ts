@@ -45,20 +45,9 @@ export class TokenService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async getToken(request: TokenRequest): Promise<TokenOutcome> {
-    const {env, ui} = this.deps
-    const dir = configDir(this.deps.config, env)
-    const profiles = new ProfileStore(dir)
-    const file = profiles.read()
-    const name = profileName(request.profile, env, file.defaultProfile)
-    // --tenant with --client-id and no named profile is one-off use: the default profile's
-    // credentials (secret, certificate) must not leak into a request for another app.
-    const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
-    const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
-    // Neither a profile nor one-off identity: the store's "does not exist" error (exit 3) says what to do.
-    if (!profile && !(request.tenant && request.clientId)) await profiles.get(name)
-
-    const settings = resolveSettings(name, request, env, profile)
-    const storage = await openStorage(this.deps.config, env)
+    const {ui} = this.deps
+    const {dir, name, profile, profiles, settings} = await this.resolve(request)
+    const storage = await openStorage(this.deps.config, this.deps.env)
     for (const warning of storage.warnings) ui.warn(warning)
     const reuse = !request.force && !request.refresh
     const cached = reuse ? await findCachedToken(settings, storage) : undefined
@@ -91,6 +80,33 @@ export class TokenService {
 
     // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
     return settings.oneOff ? work() : withLock(join(dir, 'cache', name), work)
+  }
+
+  /**
+   * Drops the recorded access token for a request (a server refused it), so the next getToken
+   * makes a new token request. With `accessToken`, only when the record still holds that token: a
+   * newer one another process saved meanwhile is kept. True when a record was dropped.
+   */
+  async forget(request: TokenRequest, accessToken?: string): Promise<boolean> {
+    const {dir, name, settings} = await this.resolve(request)
+    if (settings.oneOff) return false
+    const storage = await openStorage(this.deps.config, this.deps.env)
+    return withLock(join(dir, 'cache', name), () => new TokenRecords(storage.blobs, name).forget(recordKey(settings), accessToken))
+  }
+
+  private async resolve(request: TokenRequest) {
+    const {env} = this.deps
+    const dir = configDir(this.deps.config, env)
+    const profiles = new ProfileStore(dir)
+    const file = profiles.read()
+    const name = profileName(request.profile, env, file.defaultProfile)
+    // --tenant with --client-id and no named profile is one-off use: the default profile's
+    // credentials (secret, certificate) must not leak into a request for another app.
+    const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
+    const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
+    // Neither a profile nor one-off identity: the store's "does not exist" error (exit 3) says what to do.
+    if (!profile && !(request.tenant && request.clientId)) await profiles.get(name)
+    return {dir, name, profile, profiles, settings: resolveSettings(name, request, env, profile)}
   }
 
   private async acquire(settings: ResolvedSettings, storage: Storage, request: TokenRequest): Promise<{flow: string; token: TokenResult}> {

@@ -56,6 +56,15 @@ export class TokenRecords {
     return record && record.expiresOn - now >= minValidityMs ? record : undefined
   }
 
+  /** Drops the record for `key` (only if it holds `accessToken`, when given). True when one was dropped. */
+  async forget(key: string, accessToken?: string): Promise<boolean> {
+    const records = await this.load()
+    const kept = records.filter((r) => r.key !== key || (accessToken !== undefined && r.accessToken !== accessToken))
+    if (kept.length === records.length) return false
+    await this.blobs.write(this.name, JSON.stringify({records: kept, version: 1} satisfies RecordFile))
+    return true
+  }
+
   /** The most recent record, valid or not (for `inspect --profile`). */
   async latest(): Promise<TokenRecord | undefined> {
     const records = await this.load()
