@@ -7,6 +7,8 @@ export const CLIENT_SECRET = 'emu~Secret.0123456789abcdefABCDEF_-'
 export const API_APP_ID_URI = 'api://entratool-demo-api'
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
+/** Azure DevOps' first-party resource (Azure Repos takes its tokens as a git password). */
+export const AZURE_DEVOPS_RESOURCE = '499b84ac-1321-427f-aa17-267ca6975798'
 export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
 export const MULTI_TENANT_ALIASES = ['common', 'organizations', 'consumers'] as const
 
@@ -21,6 +23,7 @@ export const DEFAULT_USER = {
 export const RESOURCE_SCOPES: Record<string, string[]> = {
   [API_APP_ID_URI]: ['Data.Read', 'Data.Write'],
   [GRAPH_RESOURCE]: ['User.Read'],
+  [AZURE_DEVOPS_RESOURCE]: ['user_impersonation'],
 }
 
 export const DEFAULTS = {

@@ -1,4 +1,4 @@
-import {API_APP_ID_URI, GRAPH_APP_ID, GRAPH_RESOURCE, OIDC_SCOPES, RESOURCE_SCOPES} from './constants.js'
+import {API_APP_ID_URI, AZURE_DEVOPS_RESOURCE, GRAPH_APP_ID, GRAPH_RESOURCE, OIDC_SCOPES, RESOURCE_SCOPES} from './constants.js'
 import {errors} from './errors.js'
 import type {EmulatorState} from './state.js'
 
@@ -36,7 +36,7 @@ function split(scope: string): SplitScope {
 }
 
 function assertKnownResource(resource: string, state: EmulatorState): void {
-  if (resource === GRAPH_RESOURCE || resource === API_APP_ID_URI) return
+  if (resource === GRAPH_RESOURCE || resource === API_APP_ID_URI || resource === AZURE_DEVOPS_RESOURCE) return
   if (/^https:\/\/[^/]+/i.test(resource)) return
   const id = resource.startsWith('api://') ? resource.slice('api://'.length) : resource
   if (state.app(id)) return
