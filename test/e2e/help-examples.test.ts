@@ -106,6 +106,21 @@ describe('--help examples are real invocations that work', () => {
     assert.equal(JSON.parse(await example('entratool inspect --file token.jwt -o json --claims')).appid, CONFIDENTIAL_CLIENT_ID)
   })
 
+  it('git examples: the credential helper, and setup-git writing, keeping and removing its entries', async () => {
+    const answer = await example('printf "protocol=https\\nhost=dev.azure.com\\n\\n" | entratool git-credential -p ci get')
+    assert.match(answer, /^username=ci\npassword=[\w-]+\.[\w-]+\.[\w-]+\npassword_expiry_utc=\d+\n$/)
+    await example("git config --global credential.https://dev.azure.com.helper '!entratool git-credential -p ci'")
+    const helpers = () => bash('git config --global --get-all credential.https://dev.azure.com.helper').then((r) => r.stdout.split('\n').slice(0, -1))
+    await example('entratool setup-git -p work')
+    // `entratool` on this PATH is a wrapper script, not the program itself: the line names run.js by path.
+    assert.deepEqual(await helpers(), ['', `!${BIN} git-credential -p work`])
+    await example('entratool setup-git -p ci --host git.example.com:8443')
+    await setup('git init --quiet repo')
+    await example('cd repo && entratool setup-git -p ci --local', '[ "$(git config --local credential.https://dev.azure.com.usehttppath)" = true ]')
+    await example('entratool setup-git --remove')
+    assert.deepEqual(await helpers(), [])
+  })
+
   it('flows examples', async () => {
     assert.match(await example('entratool flows'), /managed-identity/)
     assert.equal(await example('entratool flows -o json | jq -r ".flows[].id"'), 'client-credentials\ndevice-code\ninteractive\nmanaged-identity\n')

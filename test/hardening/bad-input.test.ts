@@ -160,6 +160,18 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['shim', 'install', '-p', '../x', '--dir', '<dir>'], code: 2, name: 'shim install with an invalid profile name'},
     {argv: ['shim', 'install', '--dir', '<empty>'], code: 2, name: 'shim install into a file', says: /is not a directory/},
     {argv: ['shim', 'install', '--dir'], code: 2, name: 'shim install --dir without a value'},
+    // git credential helper and its setup
+    {argv: ['git-credential', '-p', 'app', 'get'], code: 2, input: 'protocol=https\nhost=dev.azure.com\0\n\n', name: 'git-credential request with a NUL byte', says: /NUL byte/},
+    {argv: ['git-credential', '-p', 'app', 'get'], code: 2, input: `protocol=https\nhost=${'a'.repeat(1024 * 1024)}\n\n`, name: 'git-credential request with a 1 MB line', says: /65535-byte limit/},
+    {argv: ['git-credential', '-p', 'app', 'get'], code: 2, input: `path=${'a'.repeat(65_536)}\n`, name: 'git-credential line of 65536 bytes', says: /65535-byte limit/},
+    {argv: ['git-credential', '-p', 'app', 'get'], code: 2, input: '\u00FF\u00FE\u0001binary\n', name: 'git-credential request that is not key=value', says: /not a key=value attribute/},
+    {argv: ['git-credential', '-p', 'app'], code: 2, name: 'git-credential without an operation'},
+    {argv: ['git-credential', '-p', '../x', 'get'], code: 2, input: 'protocol=https\nhost=dev.azure.com\n\n', name: 'git-credential with an invalid profile name'},
+    {argv: ['git-credential', '-p', 'nope', 'get'], code: 3, input: 'protocol=https\nhost=dev.azure.com\n\n', name: 'git-credential with an unknown profile', says: /does not exist/},
+    {argv: ['setup-git', '-p', 'app', '--host', 'dev.azure.com/org'], code: 2, name: 'setup-git with a URL path as the host', says: /not a host name/},
+    {argv: ['setup-git', '-p', 'app', '--host', 'a b'], code: 2, name: 'setup-git with a space in the host', says: /not a host name/},
+    {argv: ['setup-git', '-p', 'app', '--global', '--local'], code: 2, name: 'setup-git --global with --local'},
+    {argv: ['setup-git', '-p', 'nope'], code: 3, name: 'setup-git for an unknown profile', says: /does not exist/},
     // Broken profiles file
     {argv: ['list-profiles'], code: 3, name: 'profiles.json that is not JSON', says: /not valid JSON/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": {')},
     {argv: ['get-token', '-p', 'work'], code: 3, name: 'profiles.json of the wrong shape', says: /no profiles object/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": []}')},

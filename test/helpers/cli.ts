@@ -41,6 +41,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       clearTimeout(timer)
       resolvePromise({code, signal, stderr, stdout})
     })
+    // A command may refuse its input before reading all of it (git-credential stops at a line over
+    // 64 KB): the rest of the write then fails with EPIPE, as for any pipe whose reader left.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error)
+    })
     child.stdin.end(options.input ?? '')
   })
 }
