@@ -34,7 +34,8 @@ stdout carries only the token (or the --output document); every status line goes
     scope: Flags.string({char: 's', description: 'Scope(s) to request; repeatable, space- or comma-separated.', multiple: true}),
     'show-url': Flags.boolean({description: 'Always print the sign-in URL (interactive flow).'}),
     silent: Flags.boolean({char: 'q', description: 'No status lines on stderr (errors and sign-in instructions still show).'}),
-    tenant: Flags.string({description: 'Tenant for one-off use without a profile.', helpGroup: 'ONE-OFF'}),
+    // --tenant-id too, as the profile commands (and az) spell it.
+    tenant: Flags.string({aliases: ['tenant-id'], description: 'Tenant for one-off use without a profile. Also --tenant-id.', helpGroup: 'ONE-OFF'}),
     timeout: durationFlag({description: 'How long to wait for sign-in (and at most for each request). Default 120s; a device code waits until it expires unless this is set.'}),
   }
 

@@ -1,6 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {EntraToolError, EXIT_CODES, isEntraToolError} from '../errors.js'
+import {closest} from './closest.js'
 import {Ui} from './ui.js'
 
 /** How long a second chance Ctrl+C gets before the process ends without cleaning up. */
@@ -57,7 +58,7 @@ export abstract class BaseCommand extends Command {
     // oclif's own parse errors (unknown flag, bad option, missing value, a flag parser's refusal).
     const exit = (error as {oclif?: {exit?: number}}).oclif?.exit
     if (exit !== undefined && exit !== 1) {
-      ui.error(`Error: ${parseErrorSentence(error.message)}`)
+      ui.error(`Error: ${this.unknownFlagSentence(error) ?? parseErrorSentence(error.message)}`)
       ui.instruct(`→ see \`${this.config.bin} ${this.id ?? ''} --help\``)
       return exit
     }
@@ -71,6 +72,19 @@ export abstract class BaseCommand extends Command {
     ui.error(`Error: unexpected failure: ${error.message}`)
     ui.instruct(this.debugEnabled ? (error.stack ?? '') : '→ this is a bug in entratool; run again with --debug and report what it prints')
     return EXIT_CODES.internal
+  }
+
+  /** "unknown flag --profle. Did you mean --profile?", from oclif's NonExistentFlagsError. */
+  private unknownFlagSentence(error: Interfaces.CommandError): string | undefined {
+    const unknown = (error as {flags?: unknown}).flags
+    if (!Array.isArray(unknown) || unknown.length === 0) return undefined
+    const typed = unknown.map((f) => String(f).replace(/=.*$/s, ''))
+    const sentence = `unknown flag${typed.length === 1 ? '' : 's'} ${typed.join(', ')}.`
+    const [first] = typed
+    if (!first.startsWith('--')) return sentence
+    const flags = Object.entries({...this.ctor.baseFlags, ...this.ctor.flags}).filter(([, f]) => !f.hidden)
+    const suggestion = closest(first.slice(2), flags.flatMap(([name, f]) => [name, ...(f.aliases ?? [])]))
+    return suggestion ? `${sentence} Did you mean --${suggestion}?` : sentence
   }
 }
 

@@ -21,7 +21,8 @@ export const profileFieldFlags = {
   'private-key': Flags.string({description: 'PEM private key, when it is not in the --certificate file.', helpValue: '<path>'}),
   scope: Flags.string({char: 's', description: 'Default scope(s); repeatable, space- or comma-separated.', multiple: true}),
   'send-x5c': Flags.boolean({allowNo: true, description: 'Send the certificate chain (x5c) for subject name/issuer authentication.'}),
-  'tenant-id': Flags.string({description: 'Tenant: a GUID, a domain, common, organizations or consumers.', helpValue: '<tenant>'}),
+  // --tenant too, as get-token spells it: the same word works on every command.
+  'tenant-id': Flags.string({aliases: ['tenant'], description: 'Tenant: a GUID, a domain, common, organizations or consumers. Also --tenant.', helpValue: '<tenant>'}),
 }
 
 type FieldFlags = {
