@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:https'
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
+import {emulatorRequest} from '../emulator/http-client.js'
 import {createTestCertificate} from '../emulator/test-certificate.js'
 import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 
@@ -150,6 +152,7 @@ describe('kubectl exec credentials (get-token -o exec-credential)', () => {
   describe('through a real kubectl (when installed), against a loopback API server', () => {
     let api: Server
     let seen: string[]
+    let paths: string[]
     let kubeconfig: string
     let kubectlEnv: Record<string, string>
 
@@ -157,10 +160,15 @@ describe('kubectl exec credentials (get-token -o exec-credential)', () => {
       const found = await new Promise<boolean>((resolve) => execFile('kubectl', ['version', '--client'], (error) => resolve(!error)))
       if (!found) return this.skip()
       seen = []
+      paths = []
       const {certPem, keyPem} = createTestCertificate('127.0.0.1')
-      api = createServer({cert: certPem, key: keyPem}, (req, res) => {
+      // Accepts only a token the emulator signed for the API, as an AKS API server accepts only Entra's.
+      const jwks = createLocalJWKSet((await emulatorRequest(emu, 'GET', `/${DEFAULT_TENANT_ID}/discovery/v2.0/keys`)).json() as never)
+      api = createServer({cert: certPem, key: keyPem}, async (req, res) => {
         seen.push(req.headers.authorization ?? '')
-        const ok = req.headers.authorization?.startsWith('Bearer ey')
+        paths.push(req.url ?? '')
+        const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
+        const ok = token !== undefined && (await jwtVerify(token, jwks, {audience: API_APP_ID_URI}).then(() => true, () => false))
         res.writeHead(ok ? 200 : 401, {'content-type': 'application/json'})
         res.end(ok ? '{"kind":"APIVersions","versions":["v1"]}' : '{"kind":"Status","code":401}')
       })
@@ -211,6 +219,61 @@ current-context: ci
       assert.equal(res.code, 0, res.stderr)
       assert.match(res.stdout, /APIVersions/)
       assert.ok(seen.length > 0 && seen.every((h) => /^Bearer ey[\w-]+\.[\w-]+\.[\w-]+$/.test(h)), seen.join('\n'))
+    })
+
+    it('kubeconfig convert turns a kubelogin entry into entratool: 20 kubectl calls, one token request', async function () {
+      this.timeout(240_000)
+      const server = `https://127.0.0.1:${(api.address() as AddressInfo).port}`
+      const file = join(box.home, 'kubelogin.yaml')
+      const original = `apiVersion: v1
+kind: Config
+clusters:
+- name: aks
+  cluster: {server: "${server}", insecure-skip-tls-verify: true}
+contexts:
+- {name: aks, context: {cluster: aks, user: aks-spn}}
+current-context: aks
+users:
+# written by az aks get-credentials, then kubelogin convert-kubeconfig -l spn
+- name: aks-spn
+  user:
+    exec:
+      apiVersion: ${V1BETA1}
+      command: kubelogin
+      args: [get-token, --login, spn, --server-id, ${API_APP_ID_URI}, --tenant-id, ${DEFAULT_TENANT_ID}, --environment, AzurePublicCloud, --authority-host, "https://${emu.host}/"]
+      env:
+      - {name: AAD_SERVICE_PRINCIPAL_CLIENT_ID, value: ${CONFIDENTIAL_CLIENT_ID}}
+      provideClusterInfo: false
+`
+      writeFileSync(file, original)
+      const res = await runCli(['kubeconfig', 'convert', '--kubeconfig', file], {env: kubectlEnv})
+      assert.equal(res.code, 0, res.stderr)
+      assert.equal(res.stdout, '')
+      assert.match(res.stderr, /aks-spn: kubelogin -l spn → entratool, uses profile 'kube-aks-spn' \(created\)/)
+      const backup = readdirSync(box.home).find((f) => f.startsWith('kubelogin.yaml.entratool-backup-'))
+      assert.ok(backup, 'a backup was written')
+      assert.equal(readFileSync(join(box.home, backup), 'utf8'), original)
+      const text = readFileSync(file, 'utf8')
+      assert.match(text, /# written by az aks get-credentials/)
+      assert.match(text, /command: entratool\n\s+args: \[get-token, --profile, kube-aks-spn, --output, exec-credential, --silent\]/)
+      assert.doesNotMatch(text, /kubelogin get-token|AAD_SERVICE_PRINCIPAL/)
+
+      emu.control.clearRequests()
+      seen = []
+      paths = []
+      const withSecret = {...kubectlEnv, AZURE_CLIENT_SECRET: CLIENT_SECRET}
+      for (let i = 0; i < 20; i++) {
+        const call = await new Promise<{code: number; stderr: string; stdout: string}>((resolve) => {
+          execFile('kubectl', ['--kubeconfig', file, 'get', '--raw', '/api'], {env: withSecret, timeout: 60_000}, (error, stdout, stderr) => resolve({code: error ? Number(error.code ?? 1) : 0, stderr, stdout}))
+        })
+        assert.equal(call.code, 0, call.stderr)
+        assert.match(call.stdout, /APIVersions/)
+      }
+
+      // kubectl 1.32 may also probe /version once; every request carried the one cached token.
+      assert.equal(paths.filter((p) => p === '/api').length, 20, paths.join('\n'))
+      assert.equal(new Set(seen).size, 1, 'the one cached token every time')
+      assert.deepEqual(emu.control.requests().filter((r) => r.endpoint === 'token').map((r) => r.grantType), ['client_credentials'])
     })
 
     it('with interactiveMode: Never and no sign-in, kubectl fails at once and shows why', async () => {

@@ -138,6 +138,33 @@ describe('--help examples are real invocations that work', () => {
     await example('entratool shim uninstall --dir ~/bin/entratool-shims')
   })
 
+  it('kubeconfig convert examples: a dry run, one context, one profile for all', async () => {
+    const user = (name: string, server: string) => `- name: ${name}
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: kubelogin
+      args: [get-token, --login, devicecode, --server-id, ${server}, --tenant-id, ${DEFAULT_TENANT_ID}]
+`
+    const kubeconfig = (contexts: string[]) => `apiVersion: v1
+kind: Config
+clusters:
+- {name: c, cluster: {server: "https://127.0.0.1:1"}}
+contexts:
+${contexts.map((c) => `- {name: ${c}, context: {cluster: c, user: ${c}-user}}`).join('\n')}
+users:
+${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
+    mkdirSync(join(box.home, '.kube'))
+    writeFileSync(join(box.home, '.kube', 'config'), kubeconfig(['home']))
+    writeFileSync(join(cwd, 'aks.yaml'), kubeconfig(['aks-dev', 'aks-prod']))
+    assert.match(await example('entratool kubeconfig convert --dry-run'), /^\+ {6}command: entratool$/m)
+    assert.match(readFileSync(join(box.home, '.kube', 'config'), 'utf8'), /command: kubelogin/)
+    await example('entratool kubeconfig convert --kubeconfig ./aks.yaml --context aks-dev')
+    assert.match(readFileSync(join(cwd, 'aks.yaml'), 'utf8'), /--profile, kube-aks-dev-user,[\s\S]*command: kubelogin/)
+    await example('entratool kubeconfig convert --kubeconfig ./aks.yaml -p work')
+    assert.match(readFileSync(join(cwd, 'aks.yaml'), 'utf8'), /--profile, work, --scope, api:\/\/aks-prod\/.default/)
+  })
+
   it('interactive sign-in examples (a headless browser as $BROWSER), then silent reuse and refresh', async function () {
     this.timeout(120_000)
     await setup(`entratool edit-profile --name work --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()}`)

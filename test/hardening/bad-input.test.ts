@@ -179,6 +179,11 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['setup-git', '-p', 'app', '--host', 'a b'], code: 2, name: 'setup-git with a space in the host', says: /not a host name/},
     {argv: ['setup-git', '-p', 'app', '--global', '--local'], code: 2, name: 'setup-git --global with --local'},
     {argv: ['setup-git', '-p', 'nope'], code: 3, name: 'setup-git for an unknown profile', says: /does not exist/},
+    // kubeconfig convert
+    {argv: ['kubeconfig', 'convert', '--kubeconfig', '/nonexistent/config'], code: 3, name: 'convert a missing kubeconfig', says: /cannot read the kubeconfig \/nonexistent\/config: ENOENT/},
+    {argv: ['kubeconfig', 'convert', '--kubeconfig', '<dir>'], code: 3, name: 'convert a directory', says: /EISDIR/},
+    {argv: ['kubeconfig', 'convert', '--kubeconfig', '<empty>', '--context', 'nope'], code: 2, name: 'convert an unknown context', says: /no context 'nope'/},
+    {argv: ['kubeconfig', 'convert', '--kubeconfig', '<empty>', '-p', 'nope'], code: 3, name: 'convert with an unknown profile', says: /profile 'nope' does not exist/},
     // Broken profiles file
     {argv: ['list-profiles'], code: 3, name: 'profiles.json that is not JSON', says: /not valid JSON/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": {')},
     {argv: ['get-token', '-p', 'work'], code: 3, name: 'profiles.json of the wrong shape', says: /no profiles object/, setup: (dir) => writeFileSync(join(dir, 'profiles.json'), '{"version": 1, "profiles": []}')},
