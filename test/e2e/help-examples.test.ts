@@ -7,8 +7,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
 import {BIN, closeEmulatorSandbox, ROOT, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 
-/** Commands whose examples another test file covers (export/import have their own suite). */
-const COVERED_ELSEWHERE = new Set(['export-profile', 'import-profile'])
+/** Commands whose examples another test file covers (export/import have their own suite; serve-identity and exec: test/identity/help-examples.test.ts). */
+const COVERED_ELSEWHERE = new Set(['export-profile', 'exec', 'import-profile', 'serve-identity'])
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: (string | {command: string})[]; pluginName: string}>}
 const EXAMPLES = Object.entries(manifest.commands)
