@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {AZURE_DEVOPS_RESOURCE, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
-import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
+import {BIN, closeEmulatorSandbox, ROOT, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {createRepository, type GitServer, startGitServer} from '../helpers/git-server.js'
 
 function httpsStatus(url: string, caFile: string, authorization: string): Promise<number> {
@@ -94,6 +94,7 @@ describe('git with entratool as its credential helper (real git, loopback git se
       runCli(['create-profile', '--name', 'ci', ...common, '--client-id', CONFIDENTIAL_CLIENT_ID, '--flow', 'client-credentials', '--client-secret-stdin'], {env, input: CLIENT_SECRET}),
       runCli(['create-profile', '--name', 'dev', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'device-code'], {env}),
       runCli(['create-profile', '--name', 'refused', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'device-code'], {env}),
+      runCli(['create-profile', '--name', 'laptop', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'interactive'], {env}),
       runCli(['create-profile', '--name', 'nobody', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'device-code'], {env}),
     ]
     for (const res of await Promise.all(profiles)) assert.equal(res.code, 0, res.stderr)
@@ -193,6 +194,20 @@ describe('git with entratool as its credential helper (real git, loopback git se
     assert.equal(clone.code, 0, clone.stderr)
     assert.match(clone.stderr, /enter code/i)
     assert.equal(clone.stdout, '')
+    assert.ok(server.requests.some((r) => r.status === 200 && r.username === DEFAULT_USER.username))
+  })
+
+  it('an interactive profile signs in with the browser during git fetch, never touching git\'s stdin or stdout', async () => {
+    assert.equal((await runCli(['setup-git', '-p', 'laptop', '--host', server.host], {env: gitEnv})).code, 0)
+    const browser = join(box.home, 'browser.sh')
+    const result = join(box.home, 'browser-result.json')
+    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/helpers/scripted-browser.mjs')}" "$1"\n`, {mode: 0o755})
+    const browserEnv = {BENCH_BROWSER_CA: emu.caFile, BENCH_BROWSER_PASSWORD: DEFAULT_USER.password, BENCH_BROWSER_RESULT: result, BENCH_BROWSER_USER: DEFAULT_USER.username, BROWSER: browser}
+    server.requests.length = 0
+    const fetch = await git(['fetch'], {cwd: join(work, 'clone'), env: {...gitEnv, ...browserEnv}})
+    assert.equal(fetch.code, 0, fetch.stderr)
+    assert.equal(fetch.stdout, '')
+    assert.equal(JSON.parse(readFileSync(result, 'utf8')).ok, true, 'the browser completed the sign-in')
     assert.ok(server.requests.some((r) => r.status === 200 && r.username === DEFAULT_USER.username))
   })
 
