@@ -54,7 +54,8 @@ export function createControl(state: EmulatorState, oidc: OidcIssuer): EmulatorC
       const remaining = optionalCount(fault.count, 'count', 1, 1)
       const retryAfter = fault.retryAfter === undefined ? undefined : seconds(fault.retryAfter, 'retryAfter', 0)
       const delayMs = fault.delayMs === undefined ? undefined : seconds(fault.delayMs, 'delayMs', 0)
-      const entra = fault.kind === 'error' ? errorFault(fault) : {}
+      if (fault.kind === 'body' && typeof fault.body !== 'string') throw new Error('kind body needs body (the text to answer)')
+      const entra = fault.kind === 'error' ? errorFault(fault) : fault.kind === 'body' ? {body: fault.body, status: fault.status === undefined ? undefined : optionalCount(fault.status, 'status', 200, 100)} : {}
       state.faults.push({endpoint: fault.endpoint, kind: fault.kind, count: remaining, retryAfter, delayMs, remaining, ...entra})
     },
     clearFaults: () => {

@@ -4,7 +4,7 @@ import type {ActiveFault, EmulatorState} from './state.js'
 import type {EndpointName, FaultEndpoint, FaultKind} from './types.js'
 
 export const FAULT_ENDPOINTS: readonly FaultEndpoint[] = ['token', 'devicecode', 'authorize', 'openid-configuration', 'keys', '*']
-export const FAULT_KINDS: readonly FaultKind[] = [500, 503, 429, 'slow', 'drop', 'malformed', 'error']
+export const FAULT_KINDS: readonly FaultKind[] = [500, 503, 429, 'slow', 'drop', 'malformed', 'error', 'body']
 
 /** Consumes one use of the first fault armed for this endpoint. */
 export function takeFault(state: EmulatorState, endpoint: EndpointName): ActiveFault | undefined {
@@ -47,6 +47,14 @@ export async function applyFault(ctx: Ctx, fault: ActiveFault, delay: (ms: numbe
     case 'malformed': {
       const body = '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAiOiJKV1Qi'
       ctx.res.writeHead(200, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body)})
+      ctx.res.end(body)
+      return true
+    }
+
+    case 'body': {
+      const body = fault.body ?? ''
+      ctx.log.status = fault.status ?? 200
+      ctx.res.writeHead(fault.status ?? 200, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body)})
       ctx.res.end(body)
       return true
     }

@@ -36,7 +36,7 @@ export interface DeviceCodeBehavior {
 }
 
 export type FaultEndpoint = 'token' | 'devicecode' | 'authorize' | 'openid-configuration' | 'keys' | '*'
-export type FaultKind = 500 | 503 | 429 | 'slow' | 'drop' | 'malformed' | 'error'
+export type FaultKind = 500 | 503 | 429 | 'slow' | 'drop' | 'malformed' | 'error' | 'body'
 
 export interface FaultSpec {
   endpoint: FaultEndpoint
@@ -52,6 +52,8 @@ export interface FaultSpec {
   error?: string
   code?: number
   description?: string
+  /** kind `body`: the exact text answered (a hostile IdP's 200 with `{}`, `[]`, …); `status` defaults to 200. */
+  body?: string
   status?: number
 }
 
