@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/base-command.js'
+import {printable} from '../lib/ui.js'
 import {renderData} from '../lib/render-data.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
@@ -41,6 +42,7 @@ It does NOT verify the signature: use it to read a token, never to trust one. Wi
 
     const parts = [...(flags.claims ? [] : [`Header\n${JSON.stringify(jwt.header, null, 2)}`]), ...(flags.header ? [] : [`Claims\n${JSON.stringify(jwt.claims, null, 2)}`])]
     if (!flags.claims && !flags.header) parts.push(summarize(jwt).join('\n'))
-    process.stdout.write(`${parts.join('\n\n')}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`)
+    // Claims are anyone's text: the pretty view is for a terminal, so control characters are escaped.
+    process.stdout.write(`${printable(parts.join('\n\n'))}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`)
   }
 }

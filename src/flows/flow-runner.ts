@@ -5,6 +5,7 @@ import {MsalClients} from '../msal/factory.js'
 import type {NetworkClient} from '../msal/network-client.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import {secretKey, type Storage} from '../storage/storage.js'
+import {checkTokenResult} from '../tokens/token-result.js'
 import type {Clock, FlowContext, TokenResult} from './contract.js'
 import {discoverFlows, type FlowCatalog, type FlowEntry, findFlow} from './registry.js'
 import type {ServiceDeps} from './token-service.js'
@@ -58,7 +59,8 @@ export class FlowRunner {
   async run(entry: FlowEntry): Promise<TokenResult> {
     this.deps.ui.debug(`running flow '${entry.id}' from ${entry.plugin}`)
     const flow = await entry.load()
-    return flow.acquire(this.context())
+    // Flows are plugins, possibly strangers': what they hand back is checked like any outside input.
+    return checkTokenResult(await flow.acquire(this.context()), entry.id)
   }
 
   /**
@@ -78,7 +80,7 @@ export class FlowRunner {
       // Always a real refresh: the core comes here only when no cached token had --min-validity left.
       const result = await app.acquireTokenSilent({account, claims: settings.claims, forceRefresh: true, scopes: settings.scopes})
       ui.success('Token refreshed')
-      return this.msal.toResult(result, entry.kind)
+      return checkTokenResult(this.msal.toResult(result, entry.kind), entry.id)
     } catch (error) {
       if (SIGN_IN_AGAIN.has((error as {errorCode?: string}).errorCode ?? '')) await cache.removeAccount(account)
       throw error

@@ -56,6 +56,9 @@ export interface NetworkClientOptions {
 const SLOW_DOWN_MS = 5000
 const DEVICE_POLL = /grant_type=(urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A)?device_code(&|$)/
 
+/** No OAuth or metadata answer comes near this; a larger one is refused, not buffered (a hostile server can send gigabytes). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024
+
 const TRUST_CODES = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'])
 
 /**
@@ -88,9 +91,11 @@ export class NetworkClient implements INetworkModule {
     // first interval it read. RFC 8628 says slow_down means "add 5 s to the interval for this and
     // every later poll", so that is done here, below MSAL: the extra wait before each later poll.
     const devicePoll = DEVICE_POLL.test(options?.body ?? '')
+    const tokenRequest = /(^|&)grant_type=/.test(options?.body ?? '')
     if (devicePoll && this.slowDownMs > 0) await this.wait(this.slowDownMs)
     for (;;) {
       const response = await this.send<T>('POST', url, options, undefined, devicePoll)
+      if (tokenRequest) this.checkTokenResponse(url, response)
       if (!devicePoll) {
         const interval = (response.body as {interval?: unknown} | undefined)?.interval
         if (response.status === 200 && typeof interval === 'number' && Number.isFinite(interval) && interval >= 0) {
@@ -129,6 +134,24 @@ export class NetworkClient implements INetworkModule {
     }
   }
 
+  /**
+   * RFC 6749 §5.1: a successful token response carries access_token (a string) and token_type.
+   * A 200 without them is malformed, not a token: it must never be printed or cached.
+   */
+  private checkTokenResponse(url: string, response: NetworkResponse<unknown>): void {
+    if (response.status !== 200) return
+    const body = response.body as {access_token?: unknown; token_type?: unknown} | null
+    const object = typeof body === 'object' && body !== null && !Array.isArray(body)
+    const problem = !object
+      ? 'is not a JSON object'
+      : typeof body.access_token !== 'string' || body.access_token === ''
+        ? 'has no access_token'
+        : typeof body.token_type !== 'string' || body.token_type === ''
+          ? 'has no token_type'
+          : undefined
+    if (problem) throw this.fail({detail: `${url} answered HTTP 200 with a body that is not a valid token response: it ${problem} (RFC 6749 §5.1)`, kind: 'malformed', url})
+  }
+
   private fail(failure: TransportFailure): TransportError {
     this.lastFailure = failure
     return new TransportError(failure)
@@ -154,7 +177,19 @@ export class NetworkClient implements INetworkModule {
         },
         (res) => {
           const chunks: Buffer[] = []
-          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          let size = 0
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_BODY_BYTES) {
+              // Stop reading at once; the teardown's own events must not replace this failure.
+              res.removeAllListeners('aborted').removeAllListeners('error').removeAllListeners('end').on('error', () => {})
+              req.destroy()
+              reject(this.fail({detail: `${url} answered with a body larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; no OAuth answer is that large`, kind: 'malformed', url}))
+              return
+            }
+
+            chunks.push(chunk)
+          })
           res.on('error', (error) => reject(this.fail({detail: `the connection to ${url} broke: ${error.message}`, kind: 'unreachable', url})))
           res.on('aborted', () => reject(this.fail({detail: `the connection to ${url} was dropped mid-answer`, kind: 'unreachable', url})))
           res.on('end', () => {

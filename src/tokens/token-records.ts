@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {AccountInfo, TokenResult} from '../flows/contract.js'
 import {type BlobStore, UnreadableBlobError} from '../storage/storage.js'
+import {trustedExpiry} from './token-result.js'
 
 /**
  * The last access tokens of one profile, kept beside MSAL's cache in the same protected store,
@@ -16,6 +17,8 @@ export interface TokenRecord {
   tenantId: string
   account: AccountInfo | null
   flow: string
+  /** Epoch milliseconds when it was saved (records from older versions have none). */
+  obtainedAt?: number
 }
 
 interface RecordFile {
@@ -50,10 +53,17 @@ export class TokenRecords {
     await this.blobs.delete(this.name)
   }
 
-  /** A record valid for at least `minValidityMs` more, or undefined. Never throws on a damaged file. */
+  /**
+   * A record valid for at least `minValidityMs` more, or undefined. Never throws on a damaged file.
+   * When the authority issues tokens for less than `minValidityMs` in all, no token could ever
+   * satisfy it: one with at least half its lifetime left does, instead of a new request per call.
+   */
   async find(key: string, minValidityMs: number, now = Date.now()): Promise<TokenRecord | undefined> {
     const record = (await this.load()).find((r) => r.key === key)
-    return record && record.expiresOn - now >= minValidityMs ? record : undefined
+    if (!record) return undefined
+    const lifetime = record.obtainedAt === undefined ? Number.POSITIVE_INFINITY : record.expiresOn - record.obtainedAt
+    const needed = lifetime <= minValidityMs ? lifetime / 2 : minValidityMs
+    return record.expiresOn - now >= needed && record.expiresOn > now ? record : undefined
   }
 
   /** Drops the record for `key` (only if it holds `accessToken`, when given). True when one was dropped. */
@@ -74,7 +84,7 @@ export class TokenRecords {
   async save(key: string, token: TokenResult, flow: string): Promise<void> {
     const now = Date.now()
     const records = (await this.load()).filter((r) => r.key !== key && r.expiresOn > now)
-    records.push({account: token.account, accessToken: token.accessToken, expiresOn: token.expiresOn.getTime(), flow, key, scopes: token.scopes, tenantId: token.tenantId})
+    records.push({account: token.account, accessToken: token.accessToken, expiresOn: token.expiresOn.getTime(), flow, key, obtainedAt: now, scopes: token.scopes, tenantId: token.tenantId})
     const file: RecordFile = {records: records.slice(-20), version: 1}
     await this.blobs.write(this.name, JSON.stringify(file))
   }
@@ -84,7 +94,11 @@ export class TokenRecords {
       const data = await this.blobs.read(this.name)
       if (!data) return []
       const file = JSON.parse(data.toString('utf8')) as RecordFile
-      return file.version === 1 && Array.isArray(file.records) ? file.records : []
+      if (file?.version !== 1 || !Array.isArray(file.records)) return []
+      // The expiry trusted is the token's own exp when earlier (a clock that jumped), and sane.
+      return file.records
+        .filter((r) => typeof r?.accessToken === 'string' && typeof r.key === 'string' && typeof r.expiresOn === 'number')
+        .map((r) => ({...r, expiresOn: trustedExpiry(r.accessToken, r.expiresOn, r.obtainedAt ?? Date.now())}))
     } catch (error) {
       if (error instanceof UnreadableBlobError || error instanceof SyntaxError) return []
       throw error

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {setTimeout as delay} from 'node:timers/promises'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
@@ -52,6 +53,10 @@ describe('token cache: silent reuse, refresh, concurrency (subprocess CLI agains
   })
 
   it('refreshes a token with less than --min-validity left with exactly one refresh_token grant', async () => {
+    // A token with half its (short) lifetime left is served (issue 18): make this one expire.
+    emu.control.setTokenLifetime(1)
+    assert.equal((await runCli(['refresh', '-p', 'user'], {env})).code, 0)
+    await delay(1100)
     emu.control.clearRequests()
     emu.control.setTokenLifetime(3600)
     const res = await runCli(['get-token', '-p', 'user', '-o', 'json'], {env})
@@ -63,8 +68,9 @@ describe('token cache: silent reuse, refresh, concurrency (subprocess CLI agains
   })
 
   it('ten concurrent get-token calls on an expired token cause one refresh, and all print the same token', async () => {
-    emu.control.setTokenLifetime(60)
+    emu.control.setTokenLifetime(1)
     assert.equal((await runCli(['refresh', '-p', 'user'], {env})).code, 0)
+    await delay(1100)
     emu.control.setTokenLifetime(3600)
     emu.control.clearRequests()
     const results = await Promise.all(Array.from({length: 10}, () => runCli(['get-token', '-p', 'user'], {env})))
