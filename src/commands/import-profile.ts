@@ -3,17 +3,21 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {exportPassphrase} from '../lib/passphrase.js'
 import {ProfileService} from '../profiles/profile-service.js'
-import {ProfileTransfer, readExportInput} from '../profiles/transfer-service.js'
+import {consentToImport, type ImportItem, ProfileTransfer, readExportInput} from '../profiles/transfer-service.js'
+import {isMicrosoftCloudHost} from '../profiles/validate.js'
 
 export default class ImportProfile extends BaseCommand {
   static description = `Imports profiles written by export-profile, from --file or stdin.
 
-An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked on the terminal when the export comes from --file); a wrong passphrase or a modified file is refused. Everything is checked before anything changes, and an existing profile is replaced only with --overwrite.`
+An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked on the terminal when the export comes from --file); a wrong passphrase or a modified file is refused. Everything is checked before anything changes, and an existing profile is replaced only with --overwrite.
+
+Each profile's real authority host and every file it references are shown first. A profile whose host is not a Microsoft cloud, or that references a file (its token requests carry your client secret or that file's content), is imported only when you agree on the terminal, or with --yes.`
 
   static examples = [
     {command: '<%= config.bin %> import-profile --file profiles.json', description: 'Import every profile in the file'},
     {command: '<%= config.bin %> import-profile --file ci.json --name ci-staging', description: 'Import a single profile under another name'},
     {command: '<%= config.bin %> import-profile --file profiles.json --overwrite --dry-run', description: 'See what would change'},
+    {command: '<%= config.bin %> import-profile --file team.json --yes', description: 'In a script: agree to hosts and files you have checked'},
   ]
 
   static flags = {
@@ -21,6 +25,7 @@ An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked 
     file: Flags.string({description: 'The export to read (default: stdin).', helpValue: '<path>'}),
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'Import the export\'s single profile under this name.', helpValue: '<name>'}),
     overwrite: Flags.boolean({description: 'Replace existing profiles of the same name (their cached tokens and stored secrets go too).'}),
+    yes: Flags.boolean({char: 'y', description: 'Import profiles with a non-Microsoft authority host or file references without asking.'}),
   }
 
   async run(): Promise<void> {
@@ -28,11 +33,16 @@ An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked 
     const text = await readExportInput(flags.file)
     const transfer = new ProfileTransfer(new ProfileService(this.config, process.env, this.ui))
     const items = await transfer.import(text, {
+      consent: async (review) => {
+        this.showReview(review)
+        await consentToImport(review, flags.yes)
+      },
       dryRun: flags['dry-run'],
       overwrite: flags.overwrite,
       passphrase: () => exportPassphrase(process.env, {creating: false}),
       rename: flags.name,
     })
+    if (flags['dry-run']) this.showReview(items)
     for (const item of items) {
       const secrets = item.secrets.length > 0 ? ` with its ${item.secrets.join(' and ')}` : ''
       const action = !item.replaces ? `create profile '${item.name}'` : item.replaces === item.name ? `replace profile '${item.name}'` : `replace profile '${item.replaces}' with '${item.name}'`
@@ -42,5 +52,13 @@ An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked 
     }
 
     if (flags['dry-run']) this.ui.status('Dry run: nothing was changed')
+  }
+
+  /** What each profile would make entratool contact and read, as the URL and paths really are. */
+  private showReview(items: ImportItem[]): void {
+    for (const item of items) {
+      this.ui.instruct(`Profile '${item.name}': tokens from ${item.authorityHost}${isMicrosoftCloudHost(item.authorityHost) ? ' (Microsoft cloud)' : ' (NOT a Microsoft cloud)'}`)
+      for (const file of item.files) this.ui.instruct(`  reads ${file}`)
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type {ConfidentialClientApplication, Configuration, CryptoProvider, ManagedIdentityApplication, ManagedIdentityIdParams, PublicClientApplication} from '@azure/msal-node'
-import {readFileSync} from 'node:fs'
 
 import {usageError} from '../errors.js'
+import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
 import type {ClientCredential, FlowKind, ManagedIdentitySelector, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
@@ -126,11 +126,13 @@ function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
 
 function readCaFile(file: string | undefined): string | undefined {
   if (!file) return undefined
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    throw usageError(`cannot read the CA file ${file} (ENTRATOOL_CA_FILE): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {next: 'point ENTRATOOL_CA_FILE at a readable PEM file'})
+  const read = readBoundedFile(file)
+  if (read.data === undefined) {
+    const problem = read.problem === 'too large' ? `larger than ${MAX_CREDENTIAL_BYTES / 1024} KB` : read.problem
+    throw usageError(`cannot read the CA file ${file} (ENTRATOOL_CA_FILE): ${problem}`, {next: 'point ENTRATOOL_CA_FILE at a readable PEM file'})
   }
+
+  return read.data.toString('utf8')
 }
 
 function tidClaim(jwt: string): string | undefined {

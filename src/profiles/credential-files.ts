@@ -1,7 +1,8 @@
 import {X509Certificate} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {createSecureContext} from 'node:tls'
 import {localTime} from '../lib/time.js'
+
+import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
 
 /**
  * Checks the credential files given to create-profile and edit-profile, so a wrong path, password
@@ -38,12 +39,10 @@ export function fileProblem(path: string, flag: string): string | undefined {
 }
 
 function readOrProblem(path: string, flag: string): Buffer | string {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return `${flag} ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`}`
-  }
+  const read = readBoundedFile(path)
+  if (read.data !== undefined) return read.data
+  const {problem} = read
+  return `${flag} ${path} ${problem === 'does not exist' || problem.startsWith('is ') ? problem : problem === 'too large' ? `is larger than ${MAX_CREDENTIAL_BYTES / 1024} KB` : `cannot be read (${problem})`}`
 }
 
 function tlsProblem(load: () => unknown, path: string, password: string | undefined): string | undefined {

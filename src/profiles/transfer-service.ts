@@ -1,13 +1,14 @@
 import {existsSync} from 'node:fs'
-import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {rename, rm, writeFile} from 'node:fs/promises'
 
 import {configError, usageError} from '../errors.js'
-import {readStdin} from '../lib/stdin.js'
+import {readBoundedFile} from '../lib/bounded-file.js'
+import {canPrompt, readStdin} from '../lib/stdin.js'
 import {secretKey} from '../storage/storage.js'
 import type {Profile} from './profile.js'
 import type {ProfileService} from './profile-service.js'
 import {decodeExport, encodeExport, type ExportedSecrets, exportedProfile} from './transfer.js'
-import {checkName} from './validate.js'
+import {authorityUrl, checkName, isMicrosoftCloudHost} from './validate.js'
 
 export interface ExportResult {
   document: string
@@ -23,7 +24,16 @@ export interface ImportItem {
   secrets: string[]
   /** Files the profile points at that do not exist on this machine. */
   missingFiles: string[]
+  /** The host tokens are requested from (and secrets sent to), as the URL really reads. */
+  authorityHost: string
+  /** Every file the profile makes entratool read (and, for a federated token file, send). */
+  files: string[]
+  /** A host that is not a Microsoft cloud, or a file: the person must agree before it is imported. */
+  needsConsent: boolean
 }
+
+/** The largest export accepted: one holds a few KB per profile. */
+export const MAX_EXPORT_BYTES = 1024 * 1024
 
 /** export-profile and import-profile: profiles (and, encrypted, their secrets) in and out. */
 export class ProfileTransfer {
@@ -52,7 +62,11 @@ export class ProfileTransfer {
   }
 
   /** Checks everything (passphrase, integrity, names, clashes) before changing anything. */
-  async import(text: string, options: {rename?: string; overwrite: boolean; dryRun: boolean; passphrase: () => Promise<string>}): Promise<ImportItem[]> {
+  /**
+   * `consent` sees every profile (its real authority host and the files it references) before
+   * anything changes, and throws to refuse; it is not asked on a dry run.
+   */
+  async import(text: string, options: {rename?: string; overwrite: boolean; dryRun: boolean; passphrase: () => Promise<string>; consent?: (items: ImportItem[]) => Promise<void>}): Promise<ImportItem[]> {
     const contents = await decodeExport(text, options.passphrase)
     if (options.rename !== undefined) {
       if (contents.profiles.length !== 1) throw usageError(`--name renames a single profile, and the export holds ${contents.profiles.length}`, {next: 'import without --name'})
@@ -66,9 +80,14 @@ export class ProfileTransfer {
     const existing = Object.keys(this.profiles.store.read().profiles)
     const items: ImportItem[] = contents.profiles.map((p) => {
       const secrets = contents.secrets[p.name] ?? {}
+      const files = [p.certificatePath, p.privateKeyPath, p.federatedTokenFile, p.caFile].filter((f): f is string => f !== undefined)
+      const authorityHost = new URL(authorityUrl(p.authority, p.tenantId)).host
       return {
-        missingFiles: [p.certificatePath, p.privateKeyPath, p.federatedTokenFile, p.caFile].filter((f): f is string => f !== undefined && !existsSync(f)),
+        authorityHost,
+        files,
+        missingFiles: files.filter((f) => !existsSync(f)),
         name: p.name,
+        needsConsent: files.length > 0 || !isMicrosoftCloudHost(authorityHost),
         replaces: existing.find((n) => n.toLowerCase() === p.name.toLowerCase()),
         secrets: [secrets.clientSecret === undefined ? '' : 'client secret', secrets.certificatePassword === undefined ? '' : 'certificate password'].filter(Boolean),
       }
@@ -81,6 +100,7 @@ export class ProfileTransfer {
     }
 
     if (options.dryRun) return items
+    await options.consent?.(items)
     const storage = await this.profiles.openStorage()
     const now = new Date().toISOString()
     for (const [index, item] of items.entries()) {
@@ -102,18 +122,32 @@ export class ProfileTransfer {
   }
 }
 
+/**
+ * A host that is not a Microsoft cloud, or a referenced file, is imported only with agreement:
+ * asked on a terminal, else --yes. The profile's requests would carry the client secret from the
+ * environment to that host, or the file's content as a credential.
+ */
+export async function consentToImport(items: ImportItem[], yes: boolean): Promise<void> {
+  const asking = items.filter((i) => i.needsConsent)
+  if (asking.length === 0 || yes) return
+  const why = asking.map((i) => `'${i.name}' (${[isMicrosoftCloudHost(i.authorityHost) ? '' : `host ${i.authorityHost}`, i.files.length > 0 ? `${i.files.length} file${i.files.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ')})`)
+  const question = `${asking.length === 1 ? 'profile' : 'profiles'} ${why.join(', ')} ${asking.length === 1 ? 'sends' : 'send'} credentials to a host that is not a Microsoft cloud or ${asking.length === 1 ? 'reads' : 'read'} files`
+  if (!canPrompt()) throw usageError(`${question}; nothing was imported`, {next: 'check the hosts and files listed above, then import again with --yes'})
+  const {confirm} = await import('@inquirer/prompts')
+  if (!(await confirm({default: false, message: `${question}. Import?`}, {output: process.stderr}))) throw usageError('nothing was imported', {next: 'import only exports from people you trust'})
+}
+
 /** The export text from --file or stdin. */
 export async function readExportInput(file: string | undefined, stdin: NodeJS.ReadableStream & {isTTY?: boolean} = process.stdin): Promise<string> {
+  const tooLarge = () => usageError(`the export is larger than ${MAX_EXPORT_BYTES / 1024 / 1024} MB, more than any profile export holds`, {next: 'give a file written by `entratool export-profile`'})
   if (file !== undefined) {
-    try {
-      return await readFile(file, 'utf8')
-    } catch (error) {
-      throw usageError(`cannot read --file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
-    }
+    const read = readBoundedFile(file, MAX_EXPORT_BYTES)
+    if (read.data === undefined) throw read.problem === 'too large' ? tooLarge() : usageError(`cannot read --file ${file} (${read.problem})`)
+    return read.data.toString('utf8')
   }
 
   if (stdin.isTTY) throw usageError('no export given', {next: 'pass --file <path>, or pipe the export in: entratool import-profile < profiles.json'})
-  return readStdin(stdin)
+  return readStdin(stdin, {bytes: MAX_EXPORT_BYTES, tooLarge})
 }
 
 /**

@@ -51,7 +51,20 @@ export function checkAuthority(authority: string): string | undefined {
   }
 
   if (url.protocol !== 'https:') return `authority '${authority}' must use https`
+  // https://login.microsoftonline.com@attacker.example/… reads like Microsoft and goes to attacker.example.
+  if (url.username || url.password || authority.slice(0, authority.indexOf(url.host) + 1).includes('@')) {
+    return `authority '${authority}' must not hold a user name or password before '@': its real host is ${url.host}`
+  }
+
   if (url.search || url.hash) return `authority '${authority}' must not have a query or fragment`
+}
+
+/** Microsoft's sign-in hosts (public and sovereign clouds); tenant hosts of B2C and External ID too. */
+const MICROSOFT_CLOUD_HOSTS = new Set(['login.chinacloudapi.cn', 'login.microsoft.com', 'login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'login.windows.net', 'sts.windows.net'])
+
+export function isMicrosoftCloudHost(host: string): boolean {
+  const name = host.toLowerCase()
+  return MICROSOFT_CLOUD_HOSTS.has(name) || /^[\da-z-]+\.(b2clogin\.com|ciamlogin\.com)$/.test(name)
 }
 
 /**

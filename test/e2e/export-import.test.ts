@@ -68,7 +68,7 @@ describe('export-profile / import-profile end to end', () => {
 
   it('imports that export: the profiles arrive, without secrets', async () => {
     const exported = await cli(['export-profile', '--name', 'ci'], sourceEnv)
-    const res = await cli(['import-profile'], targetEnv, exported.stdout)
+    const res = await cli(['import-profile', '--yes'], targetEnv, exported.stdout)
     assert.equal(res.code, 0, res.stderr)
     assert.match(res.stderr, /Imported profile 'ci'/)
     const imported = JSON.parse(profilesOf(target)).profiles.ci
@@ -82,7 +82,7 @@ describe('export-profile / import-profile end to end', () => {
   it('an existing profile is never replaced without --overwrite (exit 3, nothing changed)', async () => {
     const exported = await cli(['export-profile', '--name', 'ci'], sourceEnv)
     const before = profilesOf(target)
-    const res = await cli(['import-profile'], targetEnv, exported.stdout)
+    const res = await cli(['import-profile', '--yes'], targetEnv, exported.stdout)
     assert.equal(res.code, 3)
     assert.match(res.stderr, /profile 'ci' already exists; nothing was imported/)
     assert.match(res.stderr, /--overwrite/)
@@ -117,7 +117,7 @@ describe('export-profile / import-profile end to end', () => {
   it('a wrong passphrase, a modified ciphertext or a modified header is refused, and nothing changes', async () => {
     const file = join(source.home, 'all.json')
     const before = profilesOf(target)
-    const wrong = await cli(['import-profile', '--file', file, '--overwrite'], withPassphrase(targetEnv, 'not the passphrase'))
+    const wrong = await cli(['import-profile', '--yes', '--file', file, '--overwrite'], withPassphrase(targetEnv, 'not the passphrase'))
     assert.equal(wrong.code, 2)
     assert.match(wrong.stderr, /the export file is damaged or the passphrase is wrong/)
     const doc = JSON.parse(readFileSync(file, 'utf8'))
@@ -128,19 +128,19 @@ describe('export-profile / import-profile end to end', () => {
     const tamperedHead = join(source.home, 'tampered-head.json')
     writeFileSync(tamperedHead, JSON.stringify({...doc, exported_at: '2020-01-01T00:00:00.000Z'}))
     for (const tampered of [tamperedBody, tamperedHead]) {
-      const res = await cli(['import-profile', '--file', tampered, '--overwrite'], withPassphrase(targetEnv))
+      const res = await cli(['import-profile', '--yes', '--file', tampered, '--overwrite'], withPassphrase(targetEnv))
       assert.equal(res.code, 2, res.stderr)
       assert.match(res.stderr, /damaged or the passphrase is wrong/)
     }
 
     const badProfile = {exported_at: doc.exported_at, format: 'entratool-profiles', profiles: [{clientId: 'not-a-guid', createdAt: 'x', name: 'bad', tenantId: 'common', updatedAt: 'x'}], version: 1}
-    const invalid = await cli(['import-profile'], targetEnv, JSON.stringify(badProfile))
+    const invalid = await cli(['import-profile', '--yes'], targetEnv, JSON.stringify(badProfile))
     assert.equal(invalid.code, 2)
     assert.match(invalid.stderr, /profile 'bad' in the export: client id 'not-a-guid' is invalid/)
-    const newer = await cli(['import-profile'], targetEnv, JSON.stringify({...badProfile, version: 2}))
+    const newer = await cli(['import-profile', '--yes'], targetEnv, JSON.stringify({...badProfile, version: 2}))
     assert.equal(newer.code, 2)
     assert.match(newer.stderr, /format version 2; this entratool reads version 1/)
-    const notExport = await cli(['import-profile'], targetEnv, '{"hello": 1}')
+    const notExport = await cli(['import-profile', '--yes'], targetEnv, '{"hello": 1}')
     assert.equal(notExport.code, 2)
     assert.match(notExport.stderr, /not an entratool profile export/)
     assert.equal(profilesOf(target), before)
@@ -148,7 +148,7 @@ describe('export-profile / import-profile end to end', () => {
 
   it('--dry-run decrypts and reports, and changes nothing', async () => {
     const before = profilesOf(target)
-    const res = await cli(['import-profile', '--file', join(source.home, 'all.json'), '--overwrite', '--dry-run'], withPassphrase(targetEnv))
+    const res = await cli(['import-profile', '--yes', '--file', join(source.home, 'all.json'), '--overwrite', '--dry-run'], withPassphrase(targetEnv))
     assert.equal(res.code, 0, res.stderr)
     assert.match(res.stderr, /Would replace profile 'ci' with its client secret/)
     assert.match(res.stderr, /Would create profile 'pfx' with its certificate password/)
@@ -157,7 +157,7 @@ describe('export-profile / import-profile end to end', () => {
   })
 
   it('imports the encrypted export with --overwrite: the imported secret and PFX password work', async () => {
-    const res = await cli(['import-profile', '--file', join(source.home, 'all.json'), '--overwrite'], withPassphrase(targetEnv))
+    const res = await cli(['import-profile', '--yes', '--file', join(source.home, 'all.json'), '--overwrite'], withPassphrase(targetEnv))
     assert.equal(res.code, 0, res.stderr)
     assert.match(res.stderr, /Replaced profile 'ci' with its client secret/)
     assert.match(res.stderr, /Imported profile 'pfx' with its certificate password/)
@@ -174,11 +174,11 @@ describe('export-profile / import-profile end to end', () => {
 
   it('--name imports a single profile under another name, and is refused for several', async () => {
     const one = await cli(['export-profile', '--name', 'ci', '--include-secrets'], withPassphrase(sourceEnv))
-    const renamed = await cli(['import-profile', '--name', 'ci-copy'], withPassphrase(targetEnv), one.stdout)
+    const renamed = await cli(['import-profile', '--yes', '--name', 'ci-copy'], withPassphrase(targetEnv), one.stdout)
     assert.equal(renamed.code, 0, renamed.stderr)
     assert.equal(JSON.parse(profilesOf(target)).profiles['ci-copy'].secretRef, 'ci-copy/client-secret')
     assert.equal((await cli(['get-token', '-p', 'ci-copy'], targetEnv)).code, 0)
-    const several = await cli(['import-profile', '--file', join(source.home, 'all.json'), '--name', 'x'], withPassphrase(targetEnv))
+    const several = await cli(['import-profile', '--yes', '--file', join(source.home, 'all.json'), '--name', 'x'], withPassphrase(targetEnv))
     assert.equal(several.code, 2)
     assert.match(several.stderr, /--name renames a single profile, and the export holds 2/)
   })

@@ -5,7 +5,8 @@
  */
 import type {FlowContext} from 'entratool'
 import {createPrivateKey, type KeyObject, X509Certificate} from 'node:crypto'
-import {readFile} from 'node:fs/promises'
+
+import {FileRefused, readCredentialFile} from './bounded-file.js'
 
 import {Pkcs12Error, readPkcs12} from './pkcs12.js'
 
@@ -87,10 +88,10 @@ function checkValidity(ctx: FlowContext, leaf: X509Certificate, path: string): v
 
 async function readOrFail(ctx: FlowContext, path: string, what: string): Promise<Buffer> {
   try {
-    return await readFile(path)
+    return await readCredentialFile(path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`
+    if (!(error instanceof FileRefused)) throw error
+    const {reason} = error
     const {profile} = ctx.settings
     throw ctx.errors.create('config', `the ${what} ${path} of profile '${profile}' ${reason}`, {next: `fix the path with \`entratool edit-profile --name ${profile} --${what.startsWith('private') ? 'private-key' : 'certificate'} <path>\``})
   }

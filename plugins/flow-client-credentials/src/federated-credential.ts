@@ -1,5 +1,9 @@
 import type {ClientCredential, FlowContext} from 'entratool'
-import {readFile} from 'node:fs/promises'
+
+import {FileRefused, readCredentialFile} from './bounded-file.js'
+
+/** A JWT in compact form: what a platform's federated token file holds, and nothing else is sent. */
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/
 
 /**
  * A federated credential (workload identity): the token in the file is the client assertion. The
@@ -22,13 +26,18 @@ async function readToken(ctx: FlowContext, file: string): Promise<string> {
   const next = `check the federated token file of profile '${ctx.settings.profile}' (\`entratool edit-profile --name ${ctx.settings.profile} --federated-token-file <path>\`) or AZURE_FEDERATED_TOKEN_FILE; the platform (e.g. AKS workload identity) writes it`
   let token: string
   try {
-    token = (await readFile(file, 'utf8')).trim()
+    token = (await readCredentialFile(file)).toString('utf8').trim()
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw ctx.errors.create('config', `the federated token file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`}`, {next})
+    if (!(error instanceof FileRefused)) throw error
+    throw ctx.errors.create('config', `the federated token file ${file} ${error.reason}`, {next})
   }
 
   if (!token) throw ctx.errors.create('config', `the federated token file ${file} is empty`, {next})
+  // The file's content becomes client_assertion: a profile pointing at ~/.ssh/id_rsa must not send it.
+  if (!JWT.test(token) || decodedPayload(token) === undefined) {
+    throw ctx.errors.create('config', `the federated token file ${file} does not hold a JWT; its content was not sent`, {next})
+  }
+
   const expiresAt = expiry(token)
   if (expiresAt !== undefined && expiresAt * 1000 <= ctx.clock.now()) {
     throw ctx.errors.create('config', `the federated token in ${file} expired at ${new Date(expiresAt * 1000).toISOString()}`, {next: `${next}, and rotates it before it expires; check that it still does`})
@@ -37,11 +46,16 @@ async function readToken(ctx: FlowContext, file: string): Promise<string> {
   return token
 }
 
-/** The JWT's exp, if it is a JWT with one; anything else is left for the authority to judge. */
+/** The JWT's exp, if it has one; the rest is left for the authority to judge. */
 function expiry(token: string): number | undefined {
+  const exp = decodedPayload(token)?.exp
+  return typeof exp === 'number' ? exp : undefined
+}
+
+function decodedPayload(token: string): Record<string, unknown> | undefined {
   try {
-    const {exp} = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {exp?: unknown}
-    return typeof exp === 'number' ? exp : undefined
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined
   } catch {
     return undefined
   }
