@@ -13,6 +13,7 @@ const ROWS: Record<string, string> = {
   'Ctrl+C interruptions (one per flow, one at a prompt), exit 130, nothing left behind': 'interruptions',
   'processes SIGKILLed mid-write, state still readable': 'processesKilled',
   'secret leaks found (stdout, stderr with --debug, every file written)': 'leaksFound',
+  'hostile cases refused or made safe (hostile IdP answers, shared profiles, other local users, damaged stores)': 'hostileCases',
 }
 
 describe('README "Reliability" figures', () => {
