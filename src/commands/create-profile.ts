@@ -4,13 +4,13 @@ import {usageError} from '../errors.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../lib/profile-flags.js'
 import {canPrompt, readSecretFromStdin} from '../lib/stdin.js'
-import {ProfileService} from '../profiles/profile-service.js'
+import {ProfileService, type SecretsInput} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
 
 export default class CreateProfile extends BaseCommand {
   static description = `Creates a profile: tenant, client id, default flow and scopes, and optionally a client secret, certificate or federated token file.
 
-On a terminal it asks for what the flags did not give; with --no-prompt, or when stdin is not a terminal, it fails with exit 2 naming each missing flag. Secrets are read from stdin and kept in secure storage, never in profiles.json.`
+On a terminal it asks for what the flags did not give (the cloud, and the flow from those installed), checking each answer as it is typed; with --no-prompt, or when stdin is not a terminal, it fails with exit 2 naming each missing flag. Secrets are read from stdin and kept in secure storage, never in profiles.json.`
 
   static examples = [
     {command: '<%= config.bin %> create-profile --name interactive-app', description: 'Asks for the rest on a terminal'},
@@ -33,8 +33,19 @@ On a terminal it asks for what the flags did not give; with --no-prompt, or when
 
     let name = flags.name
     let fields = withWorkloadIdentity(fieldsFromFlags(flags), process.env)
+    const service = new ProfileService(this.config, process.env, this.ui)
     const interactive = flags.prompt && canPrompt()
-    if (interactive) ({fields, name} = await promptMissing(name, fields))
+    let prompted: SecretsInput = {}
+    if (interactive) {
+      const context = {
+        existing: Object.keys(service.store.read().profiles),
+        flows: await service.installedFlows(),
+        force: flags.force,
+        hasCredential: Boolean(flags['client-secret-stdin'] || fields.certificatePath || fields.federatedTokenFile),
+      }
+      ;({fields, name, secrets: prompted} = await promptMissing(name, fields, context))
+    }
+
     const missing = [name ? '' : '--name', fields.tenantId ? '' : '--tenant-id', fields.clientId ? '' : '--client-id'].filter(Boolean)
     if (missing.length > 0) {
       throw usageError(`missing ${missing.join(', ')}`, {next: interactive ? undefined : 'pass them as flags (prompts need a terminal and no --no-prompt)'})
@@ -42,9 +53,8 @@ On a terminal it asks for what the flags did not give; with --no-prompt, or when
 
     const secrets = {
       certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
-      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
+      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : prompted.clientSecret,
     }
-    const service = new ProfileService(this.config, process.env, this.ui)
     const profile = await service.create(name!, fields, secrets, {force: flags.force, makeDefault: flags.default})
     this.ui.success(`Profile '${profile.name}' created in ${service.store.file}`)
   }

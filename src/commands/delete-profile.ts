@@ -1,20 +1,35 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/base-command.js'
+import {canPrompt} from '../lib/stdin.js'
+import {confirmDelete} from '../profiles/prompt-profile.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class DeleteProfile extends BaseCommand {
-  static description = 'Removes a profile, its cached tokens and its stored secrets.'
+  static description = `Removes a profile, its cached tokens and its stored secrets.
 
-  static examples = [{command: '<%= config.bin %> delete-profile --name myapp', description: 'Delete a profile'}]
+On a terminal it asks first; --yes skips the question. Without a terminal (scripts) it deletes without asking.`
+
+  static examples = [
+    {command: '<%= config.bin %> delete-profile --name myapp', description: 'Delete a profile (asks on a terminal)'},
+    {command: '<%= config.bin %> delete-profile --name myapp --yes', description: 'Without the question'},
+  ]
 
   static flags = {
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to delete.', helpValue: '<name>', required: true}),
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(DeleteProfile)
-    await new ProfileService(this.config, process.env, this.ui).delete(flags.name)
-    this.ui.success(`Profile '${flags.name}' deleted, with its cached tokens and stored secrets`)
+    const service = new ProfileService(this.config, process.env, this.ui)
+    const profile = await service.store.get(flags.name)
+    if (!flags.yes && canPrompt() && !(await confirmDelete(profile.name))) {
+      this.ui.status(`Profile '${profile.name}' kept.`)
+      return
+    }
+
+    await service.delete(profile.name)
+    this.ui.success(`Profile '${profile.name}' deleted, with its cached tokens and stored secrets`)
   }
 }

@@ -202,6 +202,11 @@ export class ProfileService {
     return out
   }
 
+  /** The flows installed, for the create-profile prompt's list. */
+  async installedFlows(): Promise<{id: string; kind: 'application' | 'delegated'; summary: string}[]> {
+    return (await discoverFlows(this.config)).flows.map(({id, kind, summary}) => ({id, kind, summary}))
+  }
+
   /** The canonical id of an installed flow (aliases accepted); a missing flow exits 3. */
   private async flowId(flow: string | undefined): Promise<string | undefined> {
     if (flow === undefined) return undefined

@@ -178,6 +178,8 @@ ${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
     await example('entratool clear-cache --profile myapp')
     await example('entratool clear-cache --all')
     await example('entratool delete-profile --name myapp')
+    await setup('entratool create-profile --name myapp --tenant-id $TENANT --client-id $APP')
+    await example('entratool delete-profile --name myapp --yes')
   })
 
   it('doctor examples (the default profile points at the emulator by now)', async () => {
@@ -227,6 +229,8 @@ ${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
       type(DEFAULT_TENANT_ID)
       await waitFor(/Client ID/)
       type(PUBLIC_CLIENT_ID)
+      await waitFor(/Cloud/)
+      tmux('send-keys', '-t', 'term', 'Enter')
       await waitFor(/Default flow/)
       type('device-code')
       await waitFor(/Scopes/)

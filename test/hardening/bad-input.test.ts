@@ -74,6 +74,7 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['get-token', '-p', 'nope'], code: 3, name: 'unknown profile', says: /does not exist/},
     {argv: ['show-profile', '--name', 'nope'], code: 3, name: 'show unknown profile'},
     {argv: ['delete-profile', '--name', 'nope'], code: 3, name: 'delete unknown profile'},
+    {argv: ['delete-profile', '--yes'], code: 2, name: 'delete-profile --yes without --name'},
     {argv: ['edit-profile', '--name', 'nope', '--scope', 'a'], code: 3, name: 'edit unknown profile'},
     {argv: ['get-token'], code: 3, env: {ENTRATOOL_PROFILE: 'ghost'}, name: 'unknown profile from ENTRATOOL_PROFILE'},
     // Tenant and client ids
