@@ -120,6 +120,16 @@ describe('az and azd shims (shim install) through the real Azure SDK credentials
     assert.deepEqual(emu.control.requests(), [])
   })
 
+  it('a cached answer is the fast path in the shim\'s own process: no entratool CLI, no oclif', async () => {
+    // Every Node process started under this preload writes down its main script.
+    const log = join(box.home, 'node-processes.log')
+    const preload = join(box.home, 'record-main.mjs')
+    writeFileSync(preload, `import {appendFileSync} from 'node:fs'\nappendFileSync(${JSON.stringify(log)}, process.argv[1] + '\\n')\n`)
+    const res = await run(join(shims, 'az'), ['account', 'get-access-token', '--resource', API_APP_ID_URI], {...sdkEnv, NODE_OPTIONS: `--import=${preload}`})
+    assert.equal(res.code, 0, res.stderr)
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [join(ROOT, 'dist', 'shim', 'main.js')])
+  })
+
   it('AzureDeveloperCliCredential gets an emulator-issued token through the azd shim', async () => {
     const res = await sdkGetToken('AzureDeveloperCliCredential', `${API_APP_ID_URI}/.default`, sdkEnv)
     assert.equal(res.error, undefined, res.error?.message)

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:shims`: what an application pays per token when its Azure SDK credential spawns
+ * `az` / `azd` — through entratool's shims (cached token, fast path) and through the real Azure CLI
+ * where it is installed — measured as the SDK sees it: the time of one `getToken` call of
+ * @azure/identity's AzureCliCredential / AzureDeveloperCliCredential in this process, interleaved
+ * round-robin so a noisy machine slows every scenario alike. The emulator answers on loopback.
+ *
+ * The real az here is not signed in to the emulator: az 2.45's MSAL-Python asks
+ * login.microsoftonline.com for instance discovery about any authority it does not know, and this
+ * benchmark never talks to anything but loopback. Its row is az's answer "Please run 'az login'",
+ * which is the floor of any real az call (Python start and az's command loading, no token work).
+ *
+ * Environment: BENCH_RUNS (default 15), BENCH_WARMUP (default 2).
+ */
+import {AzureCliCredential, AzureDeveloperCliCredential} from '@azure/identity'
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {performance} from 'node:perf_hooks'
+
+import {createLocalJWKSet, jwtVerify} from 'jose'
+
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
+import {emulatorRequest} from '../test/emulator/http-client.js'
+import {baseEnv, BIN} from '../test/helpers/cli.js'
+import {machine, median, percentile, removeDir, timeProcess} from './lib.js'
+
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 15))
+const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 2))
+const SCOPE = `${API_APP_ID_URI}/.default`
+
+interface Scenario {
+  id: string
+  label: string
+  env: Record<string, string>
+  /** One timed call; throws when the result is not what the row claims. */
+  call: () => Promise<void>
+  samples: number[]
+}
+
+async function main(): Promise<void> {
+  const emu = await startEmulator()
+  const home = mkdtempSync(join(tmpdir(), 'entratool-bench-shims-'))
+  const shims = join(home, 'shims')
+  const env: Record<string, string> = {...baseEnv(home), ENTRATOOL_CA_FILE: emu.caFile, ENTRATOOL_CONFIG_DIR: join(home, 'config')}
+  try {
+    // Asynchronous: the emulator answers from this process.
+    const run = async (args: string[], input = '') => {
+      const res = await timeProcess(process.execPath, [BIN, ...args], {env, input, timeoutMs: 120_000})
+      if (res.code !== 0) throw new Error(`entratool ${args.join(' ')}: ${res.stderr}`)
+    }
+
+    await run(['create-profile', '--name', 'ci', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', SCOPE, '--client-secret-stdin'], CLIENT_SECRET)
+    await run(['shim', 'install', '--dir', shims, '-p', 'ci'])
+    await run(['get-token', '-p', 'ci', '-q'])
+    const jwks = createLocalJWKSet((await emulatorRequest(emu, 'GET', `/${DEFAULT_TENANT_ID}/discovery/v2.0/keys`)).json() as never)
+    const realAz = ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
+
+    // The SDK spawns az/azd with this process's environment: each scenario swaps it in for its call.
+    const withEnv = async (scenarioEnv: Record<string, string>, fn: () => Promise<void>) => {
+      const saved = {...process.env}
+      for (const key of Object.keys(process.env)) delete process.env[key]
+      Object.assign(process.env, scenarioEnv)
+      try {
+        await fn()
+      } finally {
+        for (const key of Object.keys(process.env)) delete process.env[key]
+        Object.assign(process.env, saved)
+      }
+    }
+
+    const shimEnv = {...env, PATH: `${shims}:/usr/bin:/bin`}
+    const cachedToken = async (credential: AzureCliCredential | AzureDeveloperCliCredential) => {
+      emu.control.clearRequests()
+      const token = await credential.getToken(SCOPE)
+      await jwtVerify(token.token, jwks, {audience: API_APP_ID_URI})
+      if (emu.control.requests().length > 0) throw new Error('a cached token made a request to the authority')
+    }
+
+    const scenarios: Scenario[] = [
+      {call: () => cachedToken(new AzureCliCredential()), env: shimEnv, id: 'shim-az', label: 'AzureCliCredential → entratool az shim (cached token)', samples: []},
+      {call: () => cachedToken(new AzureDeveloperCliCredential()), env: shimEnv, id: 'shim-azd', label: 'AzureDeveloperCliCredential → entratool azd shim (cached token)', samples: []},
+      {
+        async call() {
+          const res = await timeProcess(join(shims, 'az'), ['account', 'get-access-token', '--output', 'json', '--resource', API_APP_ID_URI], {env: shimEnv})
+          if (res.code !== 0 || res.stderr !== '' || !JSON.parse(res.stdout).accessToken) throw new Error(`az shim: ${res.stderr}`)
+        },
+        env: shimEnv,
+        id: 'shim-process',
+        label: '`az account get-access-token` shim process alone (no SDK)',
+        samples: [],
+      },
+    ]
+    if (realAz) {
+      const azEnv = {...env, AZURE_CONFIG_DIR: join(home, 'azure'), PATH: '/usr/bin:/bin'}
+      scenarios.push({
+        async call() {
+          try {
+            await new AzureCliCredential().getToken(SCOPE)
+            throw new Error('the real az returned a token: update this row\'s label')
+          } catch (error) {
+            if (!/az login/.test((error as Error).message)) throw error
+          }
+        },
+        env: azEnv,
+        id: 'real-az',
+        label: `AzureCliCredential → real az (${azVersion(azEnv)}), not signed in: az's floor`,
+        samples: [],
+      })
+    }
+
+    for (let round = 0; round < WARMUP + RUNS; round++) {
+      for (const s of scenarios) {
+        await withEnv(s.env, async () => {
+          const start = performance.now()
+          await s.call()
+          if (round >= WARMUP) s.samples.push(performance.now() - start)
+        })
+      }
+
+      process.stderr.write(`round ${round + 1}/${WARMUP + RUNS}\n`)
+    }
+
+    const m = machine()
+    const lines = [
+      `Machine: ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}; ${RUNS} measured rounds after ${WARMUP} warm-up, interleaved.`,
+      '',
+      '| scenario | median ms | p90 ms | min ms |',
+      '| --- | ---: | ---: | ---: |',
+      ...scenarios.map((s) => `| ${s.label} | ${median(s.samples).toFixed(0)} | ${percentile(s.samples, 90).toFixed(0)} | ${Math.min(...s.samples).toFixed(0)} |`),
+    ]
+    if (!realAz) lines.push('', 'No real az installed here: only the shim rows.')
+    const shim = scenarios.find((s) => s.id === 'shim-az')!
+    const real = scenarios.find((s) => s.id === 'real-az')
+    if (real) lines.push('', `Real az's floor / shimmed AzureCliCredential: ${(median(real.samples) / median(shim.samples)).toFixed(1)}x (medians).`)
+    process.stdout.write(`${lines.join('\n')}\n`)
+  } finally {
+    await emu.stop()
+    removeDir(home)
+  }
+}
+
+function azVersion(env: Record<string, string>): string {
+  const res = spawnSync('az', ['version', '--output', 'tsv', '--query', '"azure-cli"'], {encoding: 'utf8', env})
+  return res.status === 0 && res.stdout.trim() ? `az ${res.stdout.trim()}` : 'az'
+}
+
+await main()
