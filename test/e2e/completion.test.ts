@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
-import {execFile, execFileSync} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {DEFAULT_TENANT_ID, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {BIN, ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {endTmuxShell} from '../helpers/tmux.js'
 
 const has = (command: string) => {
   try {
@@ -135,7 +136,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`
       await waitFor(/^READY$/m)
     })
 
-    after(() => new Promise<void>((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], () => resolve())))
+    after(() => endTmuxShell(socket, 'zsh'))
 
     it('offers the installed flows after --flow', async () => {
       const text = await typeAndTab('entratool get-token --flow ', /managed-identity/)

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
-import {execFile, execFileSync, spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {type BrowserCommand, browserCommand} from '../helpers/browser-command.js'
 import {BIN, closeEmulatorSandbox, ROOT, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
+import {endTmuxShell} from '../helpers/tmux.js'
 
 /** Commands whose examples another test file covers (export/import have their own suite; serve-identity and exec: test/identity/help-examples.test.ts). */
 const COVERED_ELSEWHERE = new Set(['export-profile', 'exec', 'import-profile', 'serve-identity'])
@@ -24,6 +26,7 @@ describe('--help examples are real invocations that work', () => {
   let box: Sandbox
   let env: Record<string, string>
   let cwd: string
+  let browser: BrowserCommand
   const ran = new Set<string>()
 
   before(async () => {
@@ -34,13 +37,12 @@ describe('--help examples are real invocations that work', () => {
     mkdirSync(bin)
     mkdirSync(cwd)
     writeFileSync(join(bin, 'entratool'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
-    const browser = join(bin, 'browser')
-    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/helpers/chromium-sign-in.mjs')}" "$1"\n`)
-    for (const file of ['entratool', 'browser']) chmodSync(join(bin, file), 0o755)
+    chmodSync(join(bin, 'entratool'), 0o755)
+    browser = browserCommand(box.home, 'chromium-sign-in.mjs')
     env = {
       ...box.env,
       APP: CONFIDENTIAL_CLIENT_ID,
-      BROWSER: browser,
+      BROWSER: browser.path,
       ENTRATOOL_CA_FILE: emu.caFile,
       NEW_SECRET: CLIENT_SECRET,
       PATH: `${bin}:${box.env.PATH}`,
@@ -51,7 +53,13 @@ describe('--help examples are real invocations that work', () => {
     }
   })
 
-  after(() => closeEmulatorSandbox(emu, box))
+  after(async () => {
+    try {
+      await browser?.settled()
+    } finally {
+      await closeEmulatorSandbox(emu, box)
+    }
+  })
 
   /**
    * Runs an example (or a setup line) in bash; `check` is appended to assert what it produced.
@@ -219,7 +227,7 @@ ${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
       await waitFor(/^READY$/m)
     })
 
-    after(() => new Promise<void>((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], () => resolve())))
+    after(() => endTmuxShell(socket, 'term'))
 
     it('create-profile --name interactive-app asks for what its flags did not give', async () => {
       const line = 'entratool create-profile --name interactive-app'

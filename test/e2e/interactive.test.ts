@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {join} from 'node:path'
 
 import {API_APP_ID_URI, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
-import {closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
+import {type BrowserCommand, browserCommand} from '../helpers/browser-command.js'
+import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -20,15 +21,22 @@ describe('interactive flow end to end (subprocess CLI, $BROWSER, emulator)', fun
     assert.equal(created.code, 0, created.stderr)
   })
 
-  after(() => closeEmulatorSandbox(emu, box))
+  let browser: BrowserCommand | undefined
+
+  after(async () => {
+    try {
+      await browser?.settled()
+    } finally {
+      await closeEmulatorSandbox(emu, box)
+    }
+  })
 
   it('a person signs in through real headless Chromium and the token arrives on stdout', async function () {
     if (!existsSync(CHROMIUM)) this.skip()
     const resultFile = join(box.home, 'sign-in.json')
-    const browser = join(box.home, 'browser.sh')
-    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/helpers/chromium-sign-in.mjs')}" "$1"\n`, {mode: 0o755})
+    browser = browserCommand(box.home, 'chromium-sign-in.mjs')
     const res = await runCli(['get-token', '-p', 'me', '-o', 'json'], {
-      env: {...env, BROWSER: browser, SIGN_IN_PASSWORD: DEFAULT_USER.password, SIGN_IN_RESULT: resultFile, SIGN_IN_USER: DEFAULT_USER.username},
+      env: {...env, BROWSER: browser.path, SIGN_IN_PASSWORD: DEFAULT_USER.password, SIGN_IN_RESULT: resultFile, SIGN_IN_USER: DEFAULT_USER.username},
     })
     assert.equal(res.code, 0, res.stderr)
     const doc = JSON.parse(res.stdout)

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
-import {type CliResult, closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
+import {type BrowserCommand, browserCommand} from '../helpers/browser-command.js'
+import {type CliResult, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 /**
@@ -32,7 +33,15 @@ describe('secrets never leak (stdout, stderr with --debug, files)', function () 
     emu.control.setDeviceCodeBehavior({afterPolls: 1, interval: 1, mode: 'approve'})
   })
 
-  after(() => closeEmulatorSandbox(emu, box))
+  let browser: BrowserCommand | undefined
+
+  after(async () => {
+    try {
+      await browser?.settled()
+    } finally {
+      await closeEmulatorSandbox(emu, box)
+    }
+  })
 
   it('runs every flow and command', async () => {
     const common = ['--tenant-id', DEFAULT_TENANT_ID, '--authority', emu.authority()]
@@ -40,9 +49,8 @@ describe('secrets never leak (stdout, stderr with --debug, files)', function () 
     await cli(['create-profile', '--name', 'user', ...common, '--client-id', PUBLIC_CLIENT_ID, '--flow', 'interactive', '--scope', `${API_APP_ID_URI}/Data.Read`])
     await cli(['get-token', '-p', 'app', '-o', 'json'], {printsToken: true})
     await cli(['get-token', '-p', 'app'], {printsToken: true})
-    const browser = join(box.home, 'browser.sh')
-    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test/helpers/scripted-browser.mjs')}" "$1"\n`, {mode: 0o755})
-    await cli(['get-token', '-p', 'user', '-o', 'yaml'], {env: {BENCH_BROWSER_CA: emu.caFile, BENCH_BROWSER_PASSWORD: DEFAULT_USER.password, BENCH_BROWSER_USER: DEFAULT_USER.username, BROWSER: browser}, printsToken: true})
+    browser = browserCommand(box.home, 'scripted-browser.mjs')
+    await cli(['get-token', '-p', 'user', '-o', 'yaml'], {env: {BENCH_BROWSER_CA: emu.caFile, BENCH_BROWSER_PASSWORD: DEFAULT_USER.password, BENCH_BROWSER_USER: DEFAULT_USER.username, BROWSER: browser.path}, printsToken: true})
     await cli(['get-token', '-p', 'user', '--flow', 'device-code', '--force', '-o', 'env'], {printsToken: true})
     await cli(['refresh', '-p', 'user', '-o', 'exec-credential'], {printsToken: true})
     await cli(['refresh', '-p', 'app'], {printsToken: true})
