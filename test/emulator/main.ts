@@ -1,5 +1,6 @@
 // `npm run emulator [-- --port N]`: one JSON line on stdout for scripts, readable notes on stderr.
 import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, PUBLIC_CLIENT_ID, startEmulator, type Emulator} from './index.js'
+import {MANAGED_IDENTITY_HEADER, MANAGED_IDENTITY_PATHS} from './managed-identity.js'
 
 function parsePort(argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
@@ -51,6 +52,9 @@ process.stdout.write(
     confidentialClientId: CONFIDENTIAL_CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     controlUrl: `${emulator.url}/_emulator`,
+    // App Service's managed identity variables, for the managed-identity flow.
+    identityEndpoint: `${emulator.url}${MANAGED_IDENTITY_PATHS.appService}`,
+    identityHeader: MANAGED_IDENTITY_HEADER,
   }) + '\n',
 )
 process.stderr.write(
