@@ -1,7 +1,7 @@
 /** Test helpers for the identity endpoint: run `serve-identity` as a real subprocess, ask it over HTTP, verify tokens. */
 import {type ChildProcess, spawn} from 'node:child_process'
 import {request} from 'node:http'
-import {createLocalJWKSet, jwtVerify} from 'jose'
+import {createLocalJWKSet, decodeJwt, jwtVerify} from 'jose'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
@@ -90,9 +90,11 @@ export function askToken(served: Pick<Served, 'env'>, resource: string, extra = 
 }
 
 /** Verifies a token against the emulator's published keys with the expected audience; returns its claims. */
-export async function verifyToken(emu: Emulator, token: string, audience: string) {
+export async function verifyToken(emu: Emulator, token: string, audience: string, options: {whenIssued?: boolean} = {}) {
   const jwks = (await emulatorRequest(emu, 'GET', `/${DEFAULT_TENANT_ID}/discovery/v2.0/keys`)).json()
-  const {payload} = await jwtVerify(token, createLocalJWKSet(jwks as never), {audience})
+  // whenIssued: a short-lived token checked after its end, as of the second after it was issued.
+  const currentDate = options.whenIssued ? new Date((decodeJwt(token).iat! + 1) * 1000) : undefined
+  const {payload} = await jwtVerify(token, createLocalJWKSet(jwks as never), {audience, currentDate})
   return payload
 }
 
