@@ -78,8 +78,18 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     })
   }
 
+  it('the fast path answers --tenant (as the az shim passes it) exactly as the full path does', async () => {
+    const args = ['get-token', '-p', 'ci', '--tenant', DEFAULT_TENANT_ID, '-o', 'azure-cli', '-q']
+    const fast = await runCli(args, {env})
+    const full = await runCli([...args, '--debug'], {env})
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.equal(full.code, 0, full.stderr)
+    assert.deepEqual(JSON.parse(fast.stdout), JSON.parse(full.stdout))
+    assert.equal(fast.stderr, '')
+  })
+
   it('the fast path really serves the cached token (it is not silently bypassed)', async () => {
-    const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist', 'fast-path.js'))}); const served = await m.tryFastGetToken(['get-token', '-p', 'ci', '-q']); console.error(JSON.stringify({served}))`
+    const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist', 'fast-path.js'))}); const served = await m.tryFastGetToken(['get-token', '-p', 'ci', '-q']) && await m.tryFastGetToken(['get-token', '-p', 'ci', '--tenant', '${DEFAULT_TENANT_ID}', '-o', 'azure-cli', '-q']); console.error(JSON.stringify({served}))`
     const res = await new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {env})
       let stdout = ''
@@ -90,7 +100,8 @@ describe('client credentials end to end (subprocess CLI → plugin → MSAL → 
     })
     assert.equal(res.code, 0, res.stderr)
     assert.equal(JSON.parse(res.stderr.trim().split('\n').at(-1)!).served, true, res.stderr)
-    assert.equal(res.stdout.trim().split('.').length, 3)
+    assert.equal(res.stdout.split('\n')[0].split('.').length, 3)
+    assert.equal(JSON.parse(res.stdout.slice(res.stdout.indexOf('\n') + 1)).tenant, DEFAULT_TENANT_ID)
   })
 
   it('--force asks the authority again', async () => {
