@@ -11,7 +11,7 @@
  * The stand-in ARM answers az login's tenant and subscription listings with empty lists.
  */
 import {generateKeyPairSync} from 'node:crypto'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http'
 import {createServer as createHttpsServer, type Server as HttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
@@ -53,6 +53,7 @@ const listen = (server: HttpServer | HttpsServer) => new Promise<number>((resolv
 
 /** Starts the loopback helpers and runs `az cloud register` + `az login --service-principal`. */
 export async function signInRealAz(emu: Emulator, home: string, clientId: string, secret: string, tenantId: string, resource: string): Promise<RealAz> {
+  mkdirSync(home, {recursive: true})
   const pki = certificates()
   const discovery = pki.leaf(MICROSOFT)
   const tenantDiscovery = `${emu.authority(tenantId)}/v2.0/.well-known/openid-configuration`
