@@ -53,5 +53,9 @@ export async function answer(tool: ShimTool, request: ShimRequest, installed: st
   if (cached !== undefined) return {doc: JSON.parse(cached), ok: true}
   const res = await cli(argv, childEnv)
   if (res.code !== 0) return {code: res.code, ok: false, stderr: res.stderr}
-  return {doc: JSON.parse(res.stdout), ok: true}
+  try {
+    return {doc: JSON.parse(res.stdout), ok: true}
+  } catch {
+    return {code: 1, ok: false, stderr: `Error: entratool printed no ${tool} answer: ${res.stdout.slice(0, 200)}`}
+  }
 }
