@@ -17,7 +17,7 @@ import {renderToken, TOKEN_FORMATS, type TokenFormat} from './lib/render-token.j
 import {Ui} from './lib/ui.js'
 import {ProfileStore} from './profiles/store.js'
 import {profileName, resolveSettings} from './settings/resolve.js'
-import {announceCached, findCachedToken} from './tokens/cached-token.js'
+import {announceCached, findCachedToken, scopeNote} from './tokens/cached-token.js'
 
 interface FastFlags {
   minValidityMs?: number
@@ -121,6 +121,8 @@ export async function fastGetToken(argv: string[], env: NodeJS.ProcessEnv = proc
     if (!outcome) return undefined
     const payload = await renderToken(outcome, flags.output, env)
     const ui = new Ui({debug: false, silent: flags.silent})
+    const note = scopeNote(settings)
+    if (note) ui.status(note)
     announceCached(ui, outcome)
     return payload
   } catch {

@@ -138,6 +138,13 @@ export interface FlowUi {
   /** Instructions the person must see even with --silent (device code, a URL to open). */
   instruct(line: string): void
   debug(line: string): void
+  /**
+   * Shows the time left until `until` (epoch ms), `text(left, at)` giving the words ("the code
+   * expires in 14:59", at = the local time it ends); updated in place on a terminal, a line every
+   * 30 s otherwise, nothing with --silent. Returns stop(), to call before the flow says anything
+   * else for good. Optional: added within contract version 1, so a flow checks for it.
+   */
+  countdown?(until: number, text: (left: string, at: string) => string): () => void
 }
 
 export interface Clock {

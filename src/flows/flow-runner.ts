@@ -66,16 +66,17 @@ export class FlowRunner {
   /**
    * Refreshes a delegated token with the refresh token in MSAL's cache. Undefined when the cache
    * holds no account for this profile (the flow must run). A refused refresh removes the account,
-   * so the sign-in command named in the error starts clean.
+   * so the sign-in command named in the error starts clean. `reason` is the "⟳" line: why the
+   * cached token could not be used.
    */
-  async silent(entry: FlowEntry, forceRefresh: boolean): Promise<TokenResult | undefined> {
+  async silent(entry: FlowEntry, forceRefresh: boolean, reason?: string): Promise<TokenResult | undefined> {
     const {settings, ui} = this.deps
     const app = await this.msal.publicClient()
     const cache = app.getTokenCache()
     const accounts = await cache.getAllAccounts()
     const account = accounts.find((a) => a.homeAccountId === settings.homeAccountId) ?? accounts.find((a) => a.username === settings.loginHint)
     if (!account) return undefined
-    ui.refreshing(forceRefresh ? 'Refreshing token...' : 'Refreshing expired token...')
+    ui.refreshing(forceRefresh ? 'Refreshing token...' : (reason ?? 'Refreshing expired token...'))
     try {
       // Always a real refresh: the core comes here only when no cached token had --min-validity left.
       const result = await app.acquireTokenSilent({account, claims: settings.claims, forceRefresh: true, scopes: settings.scopes})

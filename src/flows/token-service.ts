@@ -8,7 +8,7 @@ import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
-import {announceCached, findCachedToken} from '../tokens/cached-token.js'
+import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
 import {localTime} from '../lib/time.js'
 import {recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
@@ -49,6 +49,8 @@ export class TokenService {
     const {dir, name, profile, profiles, settings} = await this.resolve(request)
     const storage = await openStorage(this.deps.config, this.deps.env)
     for (const warning of storage.warnings) ui.warn(warning)
+    const note = scopeNote(settings)
+    if (note) ui.status(note)
     const reuse = !request.force && !request.refresh
     const cached = reuse ? await findCachedToken(settings, storage) : undefined
     if (cached) {
@@ -116,7 +118,8 @@ export class TokenService {
     const flowName = settings.flow
     try {
       const entry = await runner.find(flowName)
-      const silent = entry.kind === 'delegated' && !request.force && settings.loginHint ? await runner.silent(entry, Boolean(request.refresh)) : undefined
+      const refreshable = entry.kind === 'delegated' && !request.force && settings.loginHint
+      const silent = refreshable ? await runner.silent(entry, Boolean(request.refresh), request.refresh ? undefined : await refreshReason(settings, storage)) : undefined
       if (silent) return {flow: entry.id, token: silent}
       // `refresh` never starts a sign-in: with nothing to refresh it says so.
       if (request.refresh && entry.kind === 'delegated') {

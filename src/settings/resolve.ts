@@ -36,6 +36,8 @@ export interface ResolvedSettings extends FlowSettings {
   homeAccountId?: string
   /** True when --tenant/--client-id were given without a stored profile. */
   oneOff: boolean
+  /** True when neither --scope nor the profile named a scope, so the built-in default is used. */
+  scopesDefaulted?: boolean
 }
 
 /** Picks the profile name: flag > ENTRATOOL_PROFILE > the file's default > `default`. */
@@ -88,6 +90,7 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     privateKeyPath: profile?.privateKeyPath,
     profile: name,
     scopes,
+    scopesDefaulted: flagScopes.length === 0 && !profile?.scopes?.length,
     sendX5c: profile?.sendX5c ?? false,
     showUrl: flags.showUrl ?? false,
     tenantId,

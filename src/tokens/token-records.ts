@@ -75,6 +75,11 @@ export class TokenRecords {
     return true
   }
 
+  /** The record for `key`, valid or not (to say why it cannot be served). */
+  async get(key: string): Promise<TokenRecord | undefined> {
+    return (await this.load()).find((r) => r.key === key)
+  }
+
   /** The most recent record, valid or not (for `inspect --profile`). */
   async latest(): Promise<TokenRecord | undefined> {
     const records = await this.load()

@@ -16,11 +16,14 @@ const deviceCodeFlow: Flow = {
     const interrupted = () => errors.create('interrupted', 'Sign-in was interrupted.')
     if (ctx.signal.aborted) throw interrupted()
     const app = await ctx.msal.publicClient()
+    let stopCountdown: (() => void) | undefined
     const request: DeviceCodeRequest = {
       claims: settings.claims,
       deviceCodeCallback(response) {
         // Ctrl+C during the device code request: MSAL stops before its first poll; print nothing.
-        if (!request.cancel) showCode(ctx, response)
+        if (request.cancel) return
+        showCode(ctx, response)
+        stopCountdown = showTimeLeft(ctx, response.expiresIn)
       },
       scopes: settings.scopes,
     }
@@ -43,6 +46,7 @@ const deviceCodeFlow: Flow = {
     } catch (error) {
       throw deviceCodeError(error, errors, settings.profile) ?? error
     } finally {
+      stopCountdown?.()
       stopWaiting.abort()
     }
   },
@@ -61,6 +65,18 @@ function showCode(ctx: FlowContext, response: DeviceCodeResponse): void {
   ctx.ui.instruct('To sign in, use a web browser to open:')
   ctx.ui.instruct(`  ${response.verificationUri}`)
   ctx.ui.instruct(`And enter code: ${response.userCode}`)
+}
+
+/** The time left to enter the code, or until --timeout gives up when that comes first. */
+function showTimeLeft(ctx: FlowContext, expiresInSeconds: number): (() => void) | undefined {
+  const now = ctx.clock.now()
+  const expires = now + expiresInSeconds * 1000
+  const {timeoutGiven, timeoutMs} = ctx.settings
+  if (timeoutGiven !== false && timeoutMs > 0 && now + timeoutMs < expires) {
+    return ctx.ui.countdown?.(now + timeoutMs, (left, at) => `Waiting for sign-in: --timeout ends the wait in ${left} (at ${at})`)
+  }
+
+  return ctx.ui.countdown?.(expires, (left, at) => `Waiting for sign-in: the code expires in ${left} (at ${at})`)
 }
 
 /**

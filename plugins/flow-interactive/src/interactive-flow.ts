@@ -63,8 +63,10 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
   })
 
   await presentUrl(ctx, url, deps)
-  ui.waiting('Waiting for sign-in...')
-  const outcome = await server.waitForCallback({signal: ctx.signal, timeoutMs: settings.timeoutMs})
+  // How long it will wait, counting down (a core without countdown gets the plain line).
+  const stopCountdown = ui.countdown?.(ctx.clock.now() + settings.timeoutMs, (left) => `Waiting for sign-in... (${left} left; --timeout changes it)`)
+  if (!stopCountdown) ui.waiting('Waiting for sign-in...')
+  const outcome = await server.waitForCallback({signal: ctx.signal, timeoutMs: settings.timeoutMs}).finally(stopCountdown)
   if (outcome.type !== 'code') throw callbackError(outcome, ctx.errors, settings.profile)
 
   try {
