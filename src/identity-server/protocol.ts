@@ -59,7 +59,8 @@ function header(request: RawRequest, name: string): string | undefined {
  */
 export function parseTokenAsk(request: RawRequest, secret: string): Refusal | TokenAsk {
   const url = new URL(request.url, 'http://localhost')
-  if (url.pathname !== IDENTITY_PATH) return refuse(404, 'not found')
+  // az < 2.74 (msrestazure) asks `${MSI_ENDPOINT}/?resource=…`: the path with a trailing slash.
+  if (url.pathname !== IDENTITY_PATH && url.pathname !== `${IDENTITY_PATH}/`) return refuse(404, 'not found')
   // No SDK sends Origin; a browser always does on a cross-origin request: a web page must not get tokens.
   if (header(request, 'origin') !== undefined) return refuse(403, 'requests from web pages (with an Origin header) are refused')
 
@@ -90,6 +91,8 @@ export function parseTokenAsk(request: RawRequest, secret: string): Refusal | To
   const resource = resources[0]
   if (resource.length > MAX_RESOURCE_LENGTH || /[\s"\\]/.test(resource)) return refuse(400, 'resource must be one resource URI (no spaces, at most 1024 characters)')
 
+  // msrestazure's 2017-09-01 request names a user-assigned identity `clientid`.
+  if (params.has('clientid') && !params.has('client_id')) params.set('client_id', params.get('clientid')!)
   const selectors = SELECTORS.filter((kind) => params.has(kind))
   if (selectors.length > 1) return refuse(400, `give at most one of ${SELECTORS.join(', ')}`)
   const selector = selectors.length === 1 ? {kind: selectors[0], value: params.get(selectors[0])!} : undefined

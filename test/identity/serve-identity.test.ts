@@ -98,6 +98,10 @@ describe('serve-identity: the App Service managed-identity endpoint (curl, raw H
     const get = await curl(['-H', `secret: ${served.env.MSI_SECRET}`, `${served.env.MSI_ENDPOINT}?api-version=2017-09-01&resource=${API_APP_ID_URI}`])
     assert.equal(get.status, 200, get.body)
     await verifyToken(emu, JSON.parse(get.body).access_token, API_APP_ID_URI)
+    // az 2.45's msrestazure in App Service: `${MSI_ENDPOINT}/?resource=…&api-version=2017-09-01`.
+    const az = await curl(['-H', `secret: ${served.env.MSI_SECRET}`, `${served.env.MSI_ENDPOINT}/?resource=${API_APP_ID_URI}&api-version=2017-09-01&clientid=${CONFIDENTIAL_CLIENT_ID}`])
+    assert.equal(az.status, 200, az.body)
+    await verifyToken(emu, JSON.parse(az.body).access_token, API_APP_ID_URI)
     const post = await curl(['-H', `secret: ${served.env.MSI_SECRET}`, '-H', 'Metadata: true', '--data-urlencode', `resource=${API_APP_ID_URI}`, served.env.MSI_ENDPOINT])
     assert.equal(post.status, 200, post.body)
     await verifyToken(emu, JSON.parse(post.body).access_token, API_APP_ID_URI)

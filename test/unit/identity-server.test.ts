@@ -27,7 +27,9 @@ describe('identity protocol: parseTokenAsk', () => {
     ['POST with a JSON body', req({body: '{"resource":"x"}', headers: {'content-type': 'application/json', secret: SECRET}, method: 'POST', url: IDENTITY_PATH}), 400],
     ['PUT', req({method: 'PUT'}), 405],
     ['another path', req({url: '/other?resource=x'}), 404],
-    ['path with a trailing slash', req({url: `${IDENTITY_PATH}/?resource=x`}), 404],
+    ['a path below it', req({url: `${IDENTITY_PATH}/x?resource=x`}), 404],
+    // az < 2.74's App Service request, as msrestazure builds it: `${MSI_ENDPOINT}/?resource=…&api-version=2017-09-01`, header `secret`.
+    ['az 2.45 (msrestazure) App Service GET', req({headers: {secret: SECRET}, url: `${IDENTITY_PATH}/?resource=https://management.core.windows.net/&api-version=2017-09-01`}), 200],
     ['Origin header', req({headers: {'x-identity-header': SECRET, origin: 'https://evil.example'}}), 403],
     ['Origin checked before the secret', req({headers: {origin: 'null'}}), 403],
     ['no header', req({headers: {}}), 401],
@@ -48,6 +50,7 @@ describe('identity protocol: parseTokenAsk', () => {
   it('returns the resource and the selector', () => {
     assert.deepEqual(parseTokenAsk(req({query: 'resource=https://management.azure.com/&client_id=abc'}), SECRET), {resource: 'https://management.azure.com/', selector: {kind: 'client_id', value: 'abc'}})
     assert.deepEqual(parseTokenAsk(req({query: 'resource=x&mi_res_id=/sub/x'}), SECRET), {resource: 'x', selector: {kind: 'mi_res_id', value: '/sub/x'}})
+    assert.deepEqual(parseTokenAsk(req({headers: {secret: SECRET}, query: 'resource=x&api-version=2017-09-01&clientid=abc'}), SECRET), {resource: 'x', selector: {kind: 'client_id', value: 'abc'}})
   })
 
   it('secrets: 32 random bytes, compared whatever their length', () => {
