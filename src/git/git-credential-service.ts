@@ -2,10 +2,11 @@ import {type ServiceDeps, TokenService} from '../flows/token-service.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName} from '../settings/resolve.js'
 import {configDir} from '../storage/open-storage.js'
-import {type CredentialRequest, readCredentialRequest, serializeCredential} from './credential-protocol.js'
+import {credentialAnswer, isOurRequest} from './answer.js'
+import {type CredentialRequest, readCredentialRequest} from './credential-protocol.js'
+import {takeRequestReadEarly} from './fast-path.js'
 import type {GitConfig} from './git-config.js'
-import {isEntratoolHelper} from './helper-command.js'
-import {gitScopes, isConfiguredHost} from './hosts.js'
+import {gitScopes} from './hosts.js'
 
 export interface GitCredentialOptions {
   profile?: string
@@ -26,9 +27,14 @@ export interface GitCredentialDeps extends ServiceDeps {
 export class GitCredentialService {
   constructor(private readonly deps: GitCredentialDeps) {}
 
-  /** Reads git's request from `input` (all of it, before any sign-in starts) and returns the answer. */
+  /**
+   * Reads git's request from `input` (all of it, before any sign-in starts; or takes what the
+   * start-up fast path already read) and returns the answer.
+   */
   async answer(operation: string, input: NodeJS.ReadableStream, options: GitCredentialOptions): Promise<string> {
-    return this.handle(operation, await readCredentialRequest(input), options)
+    const early = takeRequestReadEarly()
+    if (early instanceof Error) throw early
+    return this.handle(operation, early ?? (await readCredentialRequest(input)), options)
   }
 
   /** What to write on stdout for git (possibly nothing). */
@@ -39,11 +45,8 @@ export class GitCredentialService {
       return ''
     }
 
-    const protocol = request.attributes.get('protocol')
-    const host = request.attributes.get('host') ?? ''
-    // A token never travels over plain http, nor to a host that did not ask for entratool.
-    if (protocol !== 'https' || !(await this.isOurHost(host))) {
-      ui.debug(`git-credential: no answer for ${protocol ?? '?'}://${host} (not a host set up for entratool)`)
+    if (!(await isOurRequest(request, this.deps.gitConfig, this.deps.executable))) {
+      ui.debug(`git-credential: no answer for ${request.attributes.get('protocol') ?? '?'}://${request.attributes.get('host') ?? ''} (not a host set up for entratool)`)
       return ''
     }
 
@@ -56,33 +59,8 @@ export class GitCredentialService {
       return ''
     }
 
-    const outcome = await tokens.getToken({
-      ...tokenRequest,
-      nonInteractive: this.deps.env.GIT_TERMINAL_PROMPT === '0' ? 'GIT_TERMINAL_PROMPT=0' : undefined,
-    })
-    const {token} = outcome
-    const expiry = String(Math.floor(token.expiresOn.getTime() / 1000))
-    if (this.wantsBearer(request)) {
-      // The capability line comes first: the values after it depend on it.
-      return serializeCredential([
-        ['capability[]', 'authtype'],
-        ['authtype', 'Bearer'],
-        ['credential', token.accessToken],
-        ['ephemeral', 'true'],
-        ['password_expiry_utc', expiry],
-      ])
-    }
-
-    return serializeCredential([
-      ['username', token.account?.username ?? outcome.profile],
-      ['password', token.accessToken],
-      ['password_expiry_utc', expiry],
-    ])
-  }
-
-  private async isOurHost(host: string): Promise<boolean> {
-    if (!host) return false
-    return isConfiguredHost(host, await this.deps.gitConfig.scopedHelpers(), (helper) => isEntratoolHelper(helper, this.deps.executable))
+    const outcome = await tokens.getToken({...tokenRequest, nonInteractive: this.deps.env.GIT_TERMINAL_PROMPT === '0' ? 'GIT_TERMINAL_PROMPT=0' : undefined})
+    return credentialAnswer(request, outcome)
   }
 
   /** --scope, else the profile's resource scope, else Azure DevOps'. */
@@ -91,15 +69,5 @@ export class GitCredentialService {
     const file = new ProfileStore(configDir(this.deps.config, this.deps.env)).read()
     const name = profileName(options.profile, this.deps.env, file.defaultProfile)
     return gitScopes(undefined, Object.hasOwn(file.profiles, name) ? file.profiles[name].scopes : undefined)
-  }
-
-  /**
-   * Git 2.46+ announces `capability[]=authtype`: then the token goes as `Authorization: Bearer`,
-   * unless the server's challenges (`wwwauth[]`, git 2.41+) offer no Bearer scheme.
-   */
-  private wantsBearer(request: CredentialRequest): boolean {
-    if (!(request.lists.get('capability') ?? []).includes('authtype')) return false
-    const challenges = request.lists.get('wwwauth') ?? []
-    return challenges.length === 0 || challenges.some((c) => /^\s*bearer\b/i.test(c))
   }
 }

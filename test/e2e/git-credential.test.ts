@@ -307,6 +307,34 @@ describe('git with entratool as its credential helper (real git, loopback git se
       }
     })
 
+    it('the start-up fast path serves store and a cached get, exactly as the full path answers, and leaves erase to oclif', async () => {
+      const fast = (operation: string, input: string) =>
+        new Promise<Run>((resolve) => {
+          const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist', 'git', 'fast-path.js'))}); const served = await m.tryFastGitCredential(['git-credential', '-p', 'ci', '${operation}'], process.env, process.stdin, ${JSON.stringify(BIN)}); console.error(JSON.stringify({served}))`
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script], {env: gitEnv})
+          let stdout = ''
+          let stderr = ''
+          child.stdout.on('data', (d) => (stdout += d))
+          child.stderr.on('data', (d) => (stderr += d))
+          child.on('close', (code) => resolve({code, stderr, stdout}))
+          child.stdin.end(input)
+        })
+      const served = (res: Run) => JSON.parse(res.stderr.trim().split('\n').at(-1)!).served
+      const request = `${azureRepos.join('\n')}\n\n`
+      const full = await runCli(['git-credential', '-p', 'ci', 'get'], {env: {...gitEnv, ENTRATOOL_DEBUG: '1'}, input: request})
+      assert.equal(full.code, 0, full.stderr)
+      emu.control.clearRequests()
+      const get = await fast('get', request)
+      assert.equal(served(get), true, get.stderr)
+      assert.equal(get.stdout, full.stdout)
+      assert.deepEqual(tokenRequests(), [])
+      const store = await fast('store', `${request.trim()}\nusername=ci\npassword=x\n\n`)
+      assert.deepEqual([served(store), store.stdout], [true, ''])
+      const other = await fast('get', 'protocol=https\nhost=github.com\n\n')
+      assert.deepEqual([served(other), other.stdout], [true, ''])
+      assert.equal(served(await fast('erase', request)), false)
+    })
+
     it('--scope overrides the resource', async () => {
       const res = await ask('get', azureRepos, ['--scope', 'api://entratool-demo-api/.default'])
       assert.equal(res.code, 0, res.stderr)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {Readable} from 'node:stream'
 
 import {EntraToolError} from '../../src/errors.js'
+import {parseFastGitArgs} from '../../src/git/fast-path.js'
 import {MAX_LINE_BYTES, parseCredentialRequest, readCredentialRequest, serializeCredential} from '../../src/git/credential-protocol.js'
 import {helperValue, isEntratoolHelper, shellQuote} from '../../src/git/helper-command.js'
 import {AZURE_DEVOPS_SCOPE, gitScopes, isConfiguredHost} from '../../src/git/hosts.js'
@@ -116,4 +117,16 @@ describe('which hosts get a token, and for which scope', () => {
     assert.deepEqual(gitScopes(undefined, ['User.Read', 'openid']), [AZURE_DEVOPS_SCOPE])
     assert.equal(AZURE_DEVOPS_SCOPE, '499b84ac-1321-427f-aa17-267ca6975798/.default')
   })
+})
+
+describe('git-credential start-up fast path: which invocations it may take', () => {
+  it('takes what setup-git writes, with the operation git appends', () => {
+    assert.deepEqual(parseFastGitArgs(['git-credential', '-p', 'ci', 'get']), {operation: 'get', profile: 'ci', scope: []})
+    assert.deepEqual(parseFastGitArgs(['git-credential', '--profile=ci', '-s', 'api://x/.default', 'store']), {operation: 'store', profile: 'ci', scope: ['api://x/.default']})
+    assert.deepEqual(parseFastGitArgs(['git-credential', 'erase']), {operation: 'erase', scope: []})
+  })
+
+  for (const argv of [['git-credential'], ['git-credential', '--help'], ['git-credential', '-p'], ['git-credential', '--debug', 'get'], ['git-credential', 'get', 'extra'], ['get-token']]) {
+    it(`leaves ${argv.join(' ')} to oclif`, () => assert.equal(parseFastGitArgs(argv), undefined))
+  }
 })
