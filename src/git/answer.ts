@@ -2,7 +2,7 @@ import type {TokenOutcome} from '../flows/token-service.js'
 import {type CredentialRequest, serializeCredential} from './credential-protocol.js'
 import {type GitConfig} from './git-config.js'
 import {isEntratoolHelper} from './helper-command.js'
-import {isConfiguredHost} from './hosts.js'
+import {isAzureReposHost, isConfiguredHost} from './hosts.js'
 
 /**
  * Whether git's request may get a token: https only (a token never travels in clear), and a host
@@ -11,6 +11,8 @@ import {isConfiguredHost} from './hosts.js'
 export async function isOurRequest(request: CredentialRequest, gitConfig: GitConfig, executable: string): Promise<boolean> {
   const host = request.attributes.get('host') ?? ''
   if (request.attributes.get('protocol') !== 'https' || !host) return false
+  // Azure Repos needs no look-up: spawning git config costs more than the rest of a cached answer.
+  if (isAzureReposHost(host)) return true
   return isConfiguredHost(host, await gitConfig.scopedHelpers(), (helper) => isEntratoolHelper(helper, executable))
 }
 

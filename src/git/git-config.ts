@@ -80,7 +80,7 @@ export class ProcessGitConfig implements GitConfig {
 
   private failure(res: GitRun): EntraToolError {
     const line = res.stderr.trim().split('\n').at(-1) ?? ''
-    if (/not in a git directory|not a git repository/i.test(res.stderr)) {
+    if (/inside a git repository|not in a git directory|not a git repository/i.test(res.stderr)) {
       return configError('--local needs a git repository, and this directory is not in one', {next: 'run it inside the repository, or use --global'})
     }
 

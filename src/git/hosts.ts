@@ -14,11 +14,15 @@ const AZURE_REPOS_HOSTS = ['dev.azure.com', '*.visualstudio.com']
  */
 export function isConfiguredHost(host: string, scopedHelpers: ReadonlyArray<readonly [string, string]>, isOurs: (helper: string) => boolean): boolean {
   const wanted = host.toLowerCase()
-  if (AZURE_REPOS_HOSTS.some((pattern) => hostMatches(pattern, wanted))) return true
+  if (isAzureReposHost(wanted)) return true
   return scopedHelpers.some(([url, helper]) => {
     const pattern = urlHost(url)
     return pattern !== undefined && hostMatches(pattern, wanted) && isOurs(helper)
   })
+}
+
+export function isAzureReposHost(host: string): boolean {
+  return AZURE_REPOS_HOSTS.some((pattern) => hostMatches(pattern, host.toLowerCase()))
 }
 
 function urlHost(url: string): string | undefined {

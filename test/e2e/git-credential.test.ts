@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {execFileSync, spawn} from 'node:child_process'
+import {execFile, execFileSync, spawn} from 'node:child_process'
 import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
 import {join} from 'node:path'
@@ -340,6 +340,16 @@ describe('git with entratool as its credential helper (real git, loopback git se
       assert.equal(res.code, 0, res.stderr)
       assert.equal(claims(answer(res.stdout)[1][1]).aud, 'api://entratool-demo-api')
     })
+  })
+
+  it('setup-git --local outside a repository: exit 3, saying so, and nothing written', async () => {
+    const before = readFileSync(gitEnv.GIT_CONFIG_GLOBAL, 'utf8')
+    const res = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, [BIN, 'setup-git', '-p', 'ci', '--local'], {cwd: box.home, env: gitEnv}, (error, stdout, stderr) => resolve({code: error ? Number(error.code) : 0, stderr, stdout}))
+    })
+    assert.equal(res.code, 3, res.stderr)
+    assert.match(res.stderr, /--local needs a git repository/)
+    assert.equal(readFileSync(gitEnv.GIT_CONFIG_GLOBAL, 'utf8'), before)
   })
 
   it('setup-git --remove takes the entries out (and the emptied section), twice is harmless', async () => {
