@@ -1,6 +1,6 @@
 // `npm run emulator [-- --port N]`: one JSON line on stdout for scripts, readable notes on stderr.
 import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, PUBLIC_CLIENT_ID, startEmulator, type Emulator} from './index.js'
-import {MANAGED_IDENTITY_HEADER, MANAGED_IDENTITY_PATHS} from './managed-identity.js'
+import {MANAGED_IDENTITY_HEADER, MANAGED_IDENTITY_PATHS, USER_ASSIGNED_IDENTITY} from './managed-identity.js'
 
 function parsePort(argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
@@ -55,6 +55,10 @@ process.stdout.write(
     // App Service's managed identity variables, for the managed-identity flow.
     identityEndpoint: `${emulator.url}${MANAGED_IDENTITY_PATHS.appService}`,
     identityHeader: MANAGED_IDENTITY_HEADER,
+    identityClientId: USER_ASSIGNED_IDENTITY.clientId,
+    // Whoever started it through `npm run` signals this process, not npm, and `wait` then returns
+    // only once it has stopped (npm exits at once on a signal, before its child has).
+    pid: process.pid,
   }) + '\n',
 )
 process.stderr.write(
