@@ -135,9 +135,15 @@ describe('kubectl exec credentials (get-token -o exec-credential)', () => {
     const cached = await runCli(['get-token', '-p', 'user', '-o', 'exec-credential'], {env: noPrompt})
     assert.equal(cached.code, 0, cached.stderr)
     assert.match(cached.stderr, /Using cached token/)
+    // An expired cached token is refreshed, never signed in again. (A --min-validity longer than
+    // the whole lifetime no longer forces a refresh: half the lifetime is enough then.)
+    emu.control.setTokenLifetime(1)
+    const shortLived = await runCli(['refresh', '-p', 'user', '-q'], {env})
+    emu.control.setTokenLifetime(3600)
+    assert.equal(shortLived.code, 0, shortLived.stderr)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
     emu.control.clearRequests()
-    // A cached token with less than --min-validity left is refreshed, never signed in again.
-    const refreshed = await runCli(['get-token', '-p', 'user', '-o', 'exec-credential', '--min-validity', '2h'], {env: noPrompt})
+    const refreshed = await runCli(['get-token', '-p', 'user', '-o', 'exec-credential'], {env: noPrompt})
     assert.equal(refreshed.code, 0, refreshed.stderr)
     assert.match(refreshed.stderr, /Token refreshed/)
     assertExecCredential(refreshed.stdout, V1)
