@@ -79,8 +79,15 @@ export interface FlowSettings {
   claims?: string
   showUrl: boolean
   openBrowser: boolean
-  /** Username of the account last signed in with this profile (a hint, never a secret). */
+  /** --login-hint, else the username of the account last signed in with this profile (a hint, never a secret). */
   loginHint?: string
+  /** Interactive flow: the OpenID Connect `prompt` the person asked for. Added in contract version 1. */
+  prompt?: 'consent' | 'login' | 'select_account'
+  /**
+   * Interactive flow: no loopback listener; the person pastes the address the browser ended on
+   * (SSH, tunnels, serial consoles). Added in contract version 1.
+   */
+  pasteRedirect?: boolean
   certificatePath?: string
   privateKeyPath?: string
   federatedTokenFile?: string
@@ -185,6 +192,12 @@ export interface FlowContext {
   secrets: SecretReader
   errors: FlowErrors
   env: NodeJS.ProcessEnv
+  /**
+   * The environment for programs a flow starts (a browser, an opener): `env` without secrets
+   * (client secrets, passphrases, AZURE_* credentials). Added in contract version 1; a flow falls
+   * back to `env` on an older core.
+   */
+  childEnv?: NodeJS.ProcessEnv
   /** Runs another installed flow with the same settings (the interactive flow's headless fallback). */
   runFlow(id: string): Promise<TokenResult>
 }

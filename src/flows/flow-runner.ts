@@ -1,6 +1,7 @@
 import {setTimeout as delay} from 'node:timers/promises'
 
 import {EntraToolError} from '../errors.js'
+import {scrubbedEnv} from '../lib/child-env.js'
 import {MsalClients} from '../msal/factory.js'
 import type {NetworkClient} from '../msal/network-client.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
@@ -35,6 +36,7 @@ export class FlowRunner {
     // One-off use has no profile, so no stored secret: only the environment may supply one.
     const stored = (purpose: 'certificate-password' | 'client-secret') => (settings.oneOff ? undefined : storage.secrets.get(secretKey(settings.profile, purpose)))
     return {
+      childEnv: scrubbedEnv(env),
       clock: systemClock,
       env,
       errors: {create: (kind, message, details) => new EntraToolError(kind, message, details)},
@@ -63,6 +65,11 @@ export class FlowRunner {
     return checkTokenResult(await flow.acquire(this.context()), entry.id)
   }
 
+  /** Whether a refused silent refresh asks for a new sign-in (expired, revoked, interaction required). */
+  needsSignIn(error: unknown): boolean {
+    return SIGN_IN_AGAIN.has((error as {errorCode?: string} | undefined)?.errorCode ?? '')
+  }
+
   /**
    * Refreshes a delegated token with the refresh token in MSAL's cache. Undefined when the cache
    * holds no account for this profile (the flow must run). A refused refresh removes the account,
@@ -83,7 +90,7 @@ export class FlowRunner {
       ui.success('Token refreshed')
       return checkTokenResult(this.msal.toResult(result, entry.kind), entry.id)
     } catch (error) {
-      if (SIGN_IN_AGAIN.has((error as {errorCode?: string}).errorCode ?? '')) await cache.removeAccount(account)
+      if (this.needsSignIn(error)) await cache.removeAccount(account)
       throw error
     }
   }

@@ -2,16 +2,18 @@ import type {Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 
 import {configError, EntraToolError} from '../errors.js'
-import {withLock} from '../lib/lock.js'
+import {acquireLock, withLock} from '../lib/lock.js'
 import type {Ui} from '../lib/ui.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
-import type {Storage} from '../storage/storage.js'
 import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
+import type {Storage} from '../storage/storage.js'
 import {localTime} from '../lib/time.js'
 import {recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
+import type {FlowRunner} from './flow-runner.js'
+import type {FlowEntry} from './registry.js'
 
 export interface TokenRequest extends SettingFlags {
   profile?: string
@@ -24,6 +26,8 @@ export interface TokenRequest extends SettingFlags {
    * answer): a needed sign-in fails fast, naming this reason.
    */
   nonInteractive?: string
+  /** A person is at the terminal (stderr is a TTY): a refused refresh signs in again in the same call. */
+  canPrompt?: boolean
 }
 
 export interface TokenOutcome {
@@ -51,26 +55,29 @@ export class TokenService {
     for (const warning of storage.warnings) ui.warn(warning)
     const note = scopeNote(settings)
     if (note) ui.status(note)
-    const reuse = !request.force && !request.refresh
+    // A sign-in the person asked to shape (--prompt, another account's --login-hint) skips the caches.
+    const otherAccount = request.loginHint !== undefined && request.loginHint.toLowerCase() !== profile?.account?.username.toLowerCase()
+    const signInAsked = Boolean(request.prompt) || otherAccount
+    const reuse = !request.force && !request.refresh && !signInAsked
     const cached = reuse ? await findCachedToken(settings, storage) : undefined
     if (cached) {
       announceCached(ui, cached)
       return cached
     }
 
-    const work = async (): Promise<TokenOutcome> => {
-      // Another process may have fetched the token while this one waited for the lock.
-      const fresh = reuse ? await findCachedToken(settings, storage) : undefined
-      if (fresh) {
-        announceCached(ui, fresh)
-        return fresh
-      }
-
-      const {token, flow} = await this.acquire(settings, storage, request)
+    const lockTarget = join(dir, 'cache', name)
+    const locked = <T>(work: () => Promise<T>): Promise<T> => (settings.oneOff ? work() : withLock(lockTarget, work))
+    const save = async (token: TokenResult, flow: string): Promise<TokenOutcome> => {
       ui.status(`Token expires: ${localTime(token.expiresOn)}`)
       if (!settings.oneOff) {
         await new TokenRecords(storage.blobs, name).save(recordKey(settings), token, flow)
-        if (token.account && token.account.homeAccountId !== profile?.account?.homeAccountId) {
+        const recorded = profile?.account
+        if (token.account && token.account.homeAccountId !== recorded?.homeAccountId) {
+          // Someone else's sign-in delivered to this profile's port would show here (issue 18.3).
+          if (recorded && token.account.username.toLowerCase() !== request.loginHint?.toLowerCase()) {
+            ui.warn(`signed in as ${token.account.username}, but profile '${name}' was last used with ${recorded.username}; it now uses ${token.account.username}`)
+          }
+
           await profiles.update(name, (p) => ({...p, account: token.account!, updatedAt: new Date().toISOString()}))
         }
 
@@ -80,8 +87,42 @@ export class TokenService {
       return {flow, fromCache: false, profile: name, token}
     }
 
-    // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
-    return settings.oneOff ? work() : withLock(join(dir, 'cache', name), work)
+    const {mapError} = await import('../msal/error-mapper.js')
+    const {FlowRunner} = await import('./flow-runner.js')
+    const runner = new FlowRunner({...this.deps, settings, storage})
+    try {
+      // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
+      const step = await locked(async (): Promise<{entry: FlowEntry} | {outcome: TokenOutcome}> => {
+        // Another process may have fetched the token while this one waited for the lock.
+        const fresh = reuse ? await findCachedToken(settings, storage) : undefined
+        if (fresh) {
+          announceCached(ui, fresh)
+          return {outcome: fresh}
+        }
+
+        const next = await this.silentOrFlow(settings, storage, request, runner)
+        if ('token' in next) return {outcome: await save(next.token, next.flow)}
+        if (next.entry.kind !== 'delegated') return {outcome: await save(await runner.run(next.entry), next.entry.id)}
+        return {entry: next.entry}
+      })
+      if ('outcome' in step) return step.outcome
+
+      // A person signs in now, which can take minutes: the profile lock is not held meanwhile, so
+      // other calls for this profile (a refresh, kubectl) go on; MSAL's cache file is locked for
+      // each access instead, and the result is saved under the lock (issue 18.14).
+      if (!settings.oneOff) runner.msal.lockCacheAccess(() => acquireLock(lockTarget))
+      const token = await runner.run(step.entry)
+      return await locked(() => save(token, step.entry.id))
+    } catch (error) {
+      const mapped = mapError(error, {flow: settings.flow, network: runner.network, profile: settings.profile})
+      if (this.deps.signal.aborted && !(mapped instanceof EntraToolError && mapped.kind === 'usage')) {
+        throw new EntraToolError('interrupted', 'Interrupted.', {cause: error})
+      }
+
+      throw mapped
+    } finally {
+      await runner.msal.settle()
+    }
   }
 
   /**
@@ -111,37 +152,51 @@ export class TokenService {
     return {dir, name, profile, profiles, settings: resolveSettings(name, request, env, profile)}
   }
 
-  private async acquire(settings: ResolvedSettings, storage: Storage, request: TokenRequest): Promise<{flow: string; token: TokenResult}> {
-    const {mapError} = await import('../msal/error-mapper.js')
-    const {FlowRunner} = await import('./flow-runner.js')
-    const runner = new FlowRunner({...this.deps, settings, storage})
-    const flowName = settings.flow
-    try {
-      const entry = await runner.find(flowName)
-      const refreshable = entry.kind === 'delegated' && !request.force && settings.loginHint
-      const silent = refreshable ? await runner.silent(entry, Boolean(request.refresh), request.refresh ? undefined : await refreshReason(settings, storage)) : undefined
-      if (silent) return {flow: entry.id, token: silent}
-      // `refresh` never starts a sign-in: with nothing to refresh it says so.
-      if (request.refresh && entry.kind === 'delegated') {
-        throw configError(`profile '${settings.profile}' has no signed-in account to refresh`, {next: `sign in first: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\``})
-      }
+  /**
+   * A refreshed token when the profile has a signed-in account, else the flow to run. A refused
+   * refresh (expired, revoked, a claims challenge the refresh token cannot meet) signs in again
+   * in the same call when a person is at the terminal; otherwise it fails as before.
+   */
+  private async silentOrFlow(settings: ResolvedSettings, storage: Storage, request: TokenRequest, runner: FlowRunner): Promise<{entry: FlowEntry} | {flow: string; token: TokenResult}> {
+    const entry = await runner.find(settings.flow)
+    const delegated = entry.kind === 'delegated'
+    if (delegated && !request.force && settings.loginHint) {
+      try {
+        const silent = await runner.silent(entry, Boolean(request.refresh), request.refresh ? undefined : await refreshReason(settings, storage))
+        if (silent) return {flow: entry.id, token: silent}
+      } catch (error) {
+        if (!runner.needsSignIn(error) || request.refresh) throw error
+        const {mapError} = await import('../msal/error-mapper.js')
+        const reason = mapError(error, {flow: entry.id, network: runner.network, profile: settings.profile})
+        const why = reason instanceof EntraToolError ? `${reason.message}${reason.code ? ` (${reason.code})` : ''}` : String(error)
+        if (!request.canPrompt || request.nonInteractive) {
+          if (settings.claims) {
+            throw new EntraToolError('interaction', `the resource asks for a new sign-in (claims challenge) and no one can sign in here: ${why}`, {
+              cause: error,
+              code: reason instanceof EntraToolError ? reason.code : undefined,
+              next: `sign in in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id} --www-authenticate '<header>'\``,
+            })
+          }
 
-      if (entry.kind === 'delegated' && request.nonInteractive) {
-        throw new EntraToolError('interaction', `profile '${settings.profile}' needs a sign-in, and the caller allows no interaction (${request.nonInteractive})`, {
-          next: `sign in once in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\`, then try again`,
-        })
-      }
+          throw error
+        }
 
-      return {flow: entry.id, token: await runner.run(entry)}
-    } catch (error) {
-      const mapped = mapError(error, {flow: flowName, network: runner.network, profile: settings.profile})
-      if (this.deps.signal.aborted && !(mapped instanceof EntraToolError && mapped.kind === 'usage')) {
-        throw new EntraToolError('interrupted', 'Interrupted.', {cause: error})
+        this.deps.ui.status(`Signing in again: ${why}`)
+        return {entry}
       }
-
-      throw mapped
-    } finally {
-      await runner.msal.settle()
     }
+
+    // `refresh` never starts a sign-in: with nothing to refresh it says so.
+    if (request.refresh && delegated) {
+      throw configError(`profile '${settings.profile}' has no signed-in account to refresh`, {next: `sign in first: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\``})
+    }
+
+    if (delegated && request.nonInteractive) {
+      throw new EntraToolError('interaction', `profile '${settings.profile}' needs a sign-in, and the caller allows no interaction (${request.nonInteractive})`, {
+        next: `sign in once in a terminal: \`entratool get-token --profile ${settings.profile} --flow ${entry.id}\`, then try again`,
+      })
+    }
+
+    return {entry}
   }
 }

@@ -7,11 +7,20 @@ import {dirname} from 'node:path'
  * mtime is refreshed while held, so a lock left by a killed process goes stale and is taken over).
  */
 export async function withLock<T>(target: string, work: () => Promise<T>): Promise<T> {
+  const release = await acquireLock(target)
+  try {
+    return await work()
+  } finally {
+    await release().catch(() => {})
+  }
+}
+
+/** Takes the lock on `target` and returns its release; for holders whose start and end are in different callbacks. */
+export async function acquireLock(target: string): Promise<() => Promise<void>> {
   const {lock} = await import('proper-lockfile')
-  let release: () => Promise<void>
   try {
     await ensurePrivateDir(dirname(target))
-    release = await lock(target, {
+    return await lock(target, {
       realpath: false,
       retries: {factor: 1.3, maxTimeout: 250, minTimeout: 15, randomize: true, retries: 80},
       // A lock left by a killed process is taken over after 5 s; the holder refreshes it every 1 s.
@@ -26,11 +35,5 @@ export async function withLock<T>(target: string, work: () => Promise<T>): Promi
       cause: error,
       next: `wait for the other process to finish; if none is running, remove ${target}.lock`,
     })
-  }
-
-  try {
-    return await work()
-  } finally {
-    await release().catch(() => {})
   }
 }

@@ -6,6 +6,7 @@ import {portFlag, portRangeFlag} from './flags.js'
 
 /** The profile fields as flags, shared by create-profile and edit-profile. */
 export const profileFieldFlags = {
+  cae: Flags.boolean({allowNo: true, description: 'Ask for CAE-capable tokens (client capability cp1): long-lived, revoked at once by the resource when needed.'}),
   authority: Flags.string({description: 'Cloud or authority: public (default), usgov, china, a host, or a full authority URL (B2C, CIAM, custom).'}),
   'ca-file': Flags.string({description: 'PEM file of extra CA certificates to trust for the authority (like ENTRATOOL_CA_FILE).', helpValue: '<path>'}),
   certificate: Flags.string({description: 'Client certificate: a PEM holding certificate and key, or a PFX.', helpValue: '<path>'}),
@@ -16,6 +17,7 @@ export const profileFieldFlags = {
   'federated-token-file': Flags.string({description: 'File holding a federated token (workload identity), re-read on every request.', helpValue: '<path>'}),
   flow: Flags.string({char: 'f', description: 'Default flow for this profile (see `entratool flows`).', helpValue: '<flow>'}),
   'managed-identity': Flags.string({description: 'Managed identity flow: system, a user-assigned client id, object-id:<guid> or a resource id (default: the --client-id).', helpValue: '<identity>'}),
+  'paste-redirect': Flags.boolean({allowNo: true, description: 'Interactive flow: no loopback listener; paste the address the browser ends on (SSH, tunnels).'}),
   port: portFlag({description: 'Loopback port for the interactive flow.', exclusive: ['port-range']}),
   'port-range': portRangeFlag({description: 'Loopback port range for the interactive flow, e.g. 8000-8100.'}),
   'private-key': Flags.string({description: 'PEM private key, when it is not in the --certificate file.', helpValue: '<path>'}),
@@ -33,12 +35,14 @@ export function fieldsFromFlags(flags: FieldFlags): ProfileFields {
   const scopes = flags.scope ? splitScopes(flags.scope as string[]) : undefined
   return {
     authority: flags.authority as string | undefined,
+    cae: flags.cae as boolean | undefined,
     caFile: flags['ca-file'] as string | undefined,
     certificatePath: flags.certificate as string | undefined,
     clientId: flags['client-id'] as string | undefined,
     federatedTokenFile: flags['federated-token-file'] as string | undefined,
     flow: flags.flow as string | undefined,
     managedIdentity: flags['managed-identity'] as string | undefined,
+    pasteRedirect: flags['paste-redirect'] as boolean | undefined,
     port: flags.port as number | undefined,
     portRange: flags['port-range'] as [number, number] | undefined,
     privateKeyPath: flags['private-key'] as string | undefined,

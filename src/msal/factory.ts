@@ -68,6 +68,15 @@ export class MsalClients implements MsalFactory {
     })
   }
 
+  /**
+   * From now on every MSAL cache access takes `lock` itself: for a sign-in that runs without the
+   * profile lock, so that other processes can refresh meanwhile.
+   */
+  lockCacheAccess(lock: () => Promise<() => Promise<void>>): void {
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warn(line))
+    this.cachePlugin.guard = lock
+  }
+
   /** Waits for background writes (the authority's metadata) before the process ends. */
   async settle(): Promise<void> {
     await this.metadata.saved()
@@ -96,6 +105,8 @@ export class MsalClients implements MsalFactory {
         authority: this.settings.authority,
         authorityMetadata: await this.metadata.recall(),
         clientId: this.settings.clientId,
+        // CAE: MSAL merges {"access_token":{"xms_cc":{"values":["cp1"]}}} into every request's claims.
+        clientCapabilities: this.settings.cae ? ['cp1'] : undefined,
         knownAuthorities: MICROSOFT_HOSTS.has(host) ? [] : [host],
       },
       cache: this.settings.oneOff ? undefined : {cachePlugin: this.cachePlugin},

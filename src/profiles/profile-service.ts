@@ -26,6 +26,8 @@ export interface ProfileFields {
   privateKeyPath?: string
   scopes?: string[]
   sendX5c?: boolean
+  pasteRedirect?: boolean
+  cae?: boolean
   tenantId?: string
 }
 
@@ -49,6 +51,8 @@ export interface ProfileSummary {
   certificate: string | null
   private_key: string | null
   send_x5c: boolean
+  paste_redirect: boolean
+  cae: boolean
   federated_token_file: string | null
   managed_identity: string | null
   ca_file: string | null
@@ -154,6 +158,8 @@ export class ProfileService {
             certificate: p.certificatePath ?? null,
             private_key: p.privateKeyPath ?? null,
             send_x5c: p.sendX5c ?? false,
+            paste_redirect: p.pasteRedirect ?? false,
+            cae: p.cae ?? false,
             federated_token_file: p.federatedTokenFile ?? null,
             managed_identity: p.managedIdentity ?? null,
             ca_file: p.caFile ?? null,

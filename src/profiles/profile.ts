@@ -18,6 +18,10 @@ export interface Profile {
   certificatePath?: string
   privateKeyPath?: string
   sendX5c?: boolean
+  /** Interactive flow: sign in by pasting the redirect address (no listener). */
+  pasteRedirect?: boolean
+  /** Send client capability cp1 (Continuous Access Evaluation). */
+  cae?: boolean
   federatedTokenFile?: string
   caFile?: string
   /** Managed identity flow: `system`, a client id, `object-id:<guid>` or a resource id. */
@@ -60,7 +64,9 @@ export function checkProfile(profile: unknown, key?: string): string | undefined
   if (p.scopes !== undefined && !(Array.isArray(p.scopes) && p.scopes.every((s) => typeof s === 'string'))) return 'has scopes that are not a list of text'
   if (p.port !== undefined && !(Number.isInteger(p.port) && (p.port as number) > 0 && (p.port as number) < 65_536)) return 'has an invalid port'
   if (p.portRange !== undefined && !(Array.isArray(p.portRange) && p.portRange.length === 2 && p.portRange.every((n) => Number.isInteger(n)))) return 'has an invalid port range'
-  if (p.sendX5c !== undefined && typeof p.sendX5c !== 'boolean') return 'has a sendX5c that is not true or false'
+  for (const field of ['sendX5c', 'pasteRedirect', 'cae']) {
+    if (p[field] !== undefined && typeof p[field] !== 'boolean') return `has a ${field} that is not true or false`
+  }
   if (p.account !== undefined) {
     const a = p.account as Record<string, unknown>
     if (typeof a !== 'object' || a === null || typeof a.username !== 'string' || typeof a.homeAccountId !== 'string') return 'has an invalid account'

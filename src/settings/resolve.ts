@@ -6,11 +6,15 @@ import {authorityUrl, checkAuthority, checkClientId, checkName, checkScopes, che
 /** The flags that feed settings; every field optional (absent = not given). */
 export interface SettingFlags {
   authority?: string
+  cae?: boolean
   claims?: string
   clientId?: string
   flow?: string
+  loginHint?: string
   minValidityMs?: number
   noBrowser?: boolean
+  pasteRedirect?: boolean
+  prompt?: FlowSettings['prompt']
   port?: number
   portRange?: [number, number]
   scope?: string[]
@@ -32,6 +36,8 @@ export interface ResolvedSettings extends FlowSettings {
   flow: string
   minValidityMs: number
   caFile?: string
+  /** Send client capability cp1 (CAE). */
+  cae: boolean
   /** MSAL's id of the account last signed in through the profile. */
   homeAccountId?: string
   /** True when --tenant/--client-id were given without a stored profile. */
@@ -71,6 +77,7 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
   const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
   return {
     authority: tenantAuthority(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId, flags.tenant === undefined ? undefined : profile?.tenantId),
+    cae: flags.cae ?? profile?.cae ?? false,
     caFile: env.ENTRATOOL_CA_FILE || profile?.caFile,
     certificatePath: profile?.certificatePath,
     claims: flags.claims,
@@ -80,15 +87,17 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
     federatedTokenFile: profile?.secretRef || profile?.certificatePath ? profile.federatedTokenFile : env.AZURE_FEDERATED_TOKEN_FILE || profile?.federatedTokenFile,
     flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
     homeAccountId: profile?.account?.homeAccountId,
-    loginHint: profile?.account?.username,
+    loginHint: flags.loginHint ?? profile?.account?.username,
     managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || profile?.managedIdentity,
     minValidityMs: flags.minValidityMs ?? DEFAULTS.minValidityMs,
     oneOff: profile === undefined,
     openBrowser: !flags.noBrowser,
+    pasteRedirect: flags.pasteRedirect ?? profile?.pasteRedirect ?? false,
     port: portFromFlags ? flags.port : profile?.port,
     portRange: portFromFlags ? flags.portRange : profile?.portRange,
     privateKeyPath: profile?.privateKeyPath,
     profile: name,
+    prompt: flags.prompt,
     scopes,
     scopesDefaulted: flagScopes.length === 0 && !profile?.scopes?.length,
     sendX5c: profile?.sendX5c ?? false,
