@@ -47,7 +47,10 @@ describe('interactive flow end to end (subprocess CLI, $BROWSER, emulator)', fun
     assert.match(res.stderr, /Token saved to profile 'me'/)
     const seen = await waitForJson(resultFile)
     assert.equal(seen.ok, true, seen.error)
-    assert.match(seen.startUrl, /code_challenge_method=S256/)
+    // Chromium was started with a one-time loopback address (no state or code_challenge on its
+    // command line) that redirected it to the sign-in page.
+    assert.match(seen.startUrl, /^http:\/\/localhost:\d+\/[\w-]{43}$/)
+    assert.match(seen.signInUrl, /code_challenge_method=S256/)
     assert.match(seen.finalUrl, /^http:\/\/localhost:\d+\/done$/)
     assert.match(seen.heading, /Authentication successful/)
 
@@ -86,7 +89,7 @@ describe('interactive flow end to end (subprocess CLI, $BROWSER, emulator)', fun
   })
 })
 
-async function waitForJson(file: string): Promise<{ok: boolean; error?: string; startUrl: string; finalUrl: string; heading: string}> {
+async function waitForJson(file: string): Promise<{ok: boolean; error?: string; startUrl: string; signInUrl: string; finalUrl: string; heading: string}> {
   for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
   return JSON.parse(readFileSync(file, 'utf8'))
 }

@@ -10,7 +10,7 @@ import {chromium} from 'playwright-core'
 const [url] = process.argv.slice(2)
 const resultFile = process.env.SIGN_IN_RESULT
 const profile = mkdtempSync(join(tmpdir(), 'entratool-chromium-'))
-const result = {finalUrl: '', heading: '', ok: false, startUrl: url}
+const result = {finalUrl: '', heading: '', ok: false, signInUrl: '', startUrl: url}
 let context
 try {
   context = await chromium.launchPersistentContext(profile, {
@@ -22,6 +22,7 @@ try {
   })
   const page = await context.newPage()
   await page.goto(url)
+  result.signInUrl = page.url()
   await page.fill('#username', process.env.SIGN_IN_USER ?? '')
   await page.fill('#password', process.env.SIGN_IN_PASSWORD ?? '')
   await Promise.all([page.waitForURL(/^http:\/\/localhost:\d+\/done$/, {timeout: 30_000}), page.click(process.env.SIGN_IN_BUTTON ?? '#signin')])

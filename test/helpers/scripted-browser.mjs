@@ -8,12 +8,21 @@ import {request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
 import {URL, URLSearchParams} from 'node:url'
 
-const [url] = process.argv.slice(2)
+const [launchUrl] = process.argv.slice(2)
 const env = process.env
 const result = {hops: [], ok: false}
 
 try {
-  if (!url) throw new Error('no URL given')
+  if (!launchUrl) throw new Error('no URL given')
+  // entratool starts the browser with a one-time loopback address that redirects to the sign-in page.
+  let url = launchUrl
+  if (launchUrl.startsWith('http:')) {
+    const hop = await send(launchUrl, {method: 'GET'})
+    result.hops.push(`GET launch -> ${hop.status}`)
+    if (hop.status !== 302 || !hop.location) throw new Error(`the launch address answered ${hop.status}, not a redirect`)
+    url = hop.location
+  }
+
   const ca = readFileSync(env.BENCH_BROWSER_CA ?? '')
   const form = new URLSearchParams({password: env.BENCH_BROWSER_PASSWORD ?? '', username: env.BENCH_BROWSER_USER ?? ''}).toString()
   const signIn = await send(url, {ca, headers: {'content-length': Buffer.byteLength(form), 'content-type': 'application/x-www-form-urlencoded'}, method: 'POST'}, form)

@@ -3,7 +3,7 @@ import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {browserCommands, type BrowserOpenerDeps, openBrowser, systemBrowserOpenerDeps} from '../../plugins/flow-interactive/src/browser-opener.js'
+import {browserCommands, type BrowserOpenerDeps, openBrowser, type SpawnOutcome, systemBrowserOpenerDeps} from '../../plugins/flow-interactive/src/browser-opener.js'
 import {type DisplayEnvironment, isHeadless, isWsl} from '../../plugins/flow-interactive/src/headless.js'
 
 const URL_WITH_SPECIALS = 'https://login.example/tenant/oauth2/v2.0/authorize?client_id=c&scope=openid%20profile&state=a$&b&redirect_uri=http%3A%2F%2Flocalhost%3A5000%2F'
@@ -43,13 +43,13 @@ describe('browser opener', () => {
 
   it('replaces %s in a BROWSER command with the URL', async () => {
     const browser = await fakeBrowser('percent-s')
-    assert.equal(await open(`${browser} --new-window %s --flag=%s`), 'opened')
+    assert.equal(await open(`${browser} --new-window %s --flag=%s`), 'launched')
     assert.deepEqual(await recordedArgs(browser), ['--new-window', URL_WITH_SPECIALS, `--flag=${URL_WITH_SPECIALS}`])
   })
 
   it('appends the URL to a BROWSER command without %s', async () => {
     const browser = await fakeBrowser('appended')
-    assert.equal(await open(`${browser} --private`), 'opened')
+    assert.equal(await open(`${browser} --private`), 'launched')
     assert.deepEqual(await recordedArgs(browser), ['--private', URL_WITH_SPECIALS])
   })
 
@@ -57,7 +57,7 @@ describe('browser opener', () => {
     const notExecutable = join(dir, 'not-executable')
     await writeFile(notExecutable, '#!/bin/sh\n', {mode: 0o644})
     const browser = await fakeBrowser('third')
-    assert.equal(await open(`${join(dir, 'missing')}:${notExecutable} %s:${browser}`), 'opened')
+    assert.equal(await open(`${join(dir, 'missing')}:${notExecutable} %s:${browser}`), 'launched')
     assert.deepEqual(await recordedArgs(browser), [URL_WITH_SPECIALS])
   })
 
@@ -65,35 +65,44 @@ describe('browser opener', () => {
     await mkdir(join(dir, 'with space'))
     const browser = await fakeBrowser('with space/quoted')
     await chmod(browser, 0o755)
-    assert.equal(await open(`"${browser}" %s`), 'opened')
+    assert.equal(await open(`"${browser}" %s`), 'launched')
     assert.deepEqual(await recordedArgs(browser), [URL_WITH_SPECIALS])
   })
 
-  it('reports failure when no BROWSER command starts, without trying the default', async () => {
-    let defaultUsed = false
-    const deps: BrowserOpenerDeps = {
-      ...systemBrowserOpenerDeps({BROWSER: `${join(dir, 'missing')}:${join(dir, 'also-missing')}`, PATH: process.env.PATH}),
-      async openDefault() {
-        defaultUsed = true
-      },
-    }
-    assert.equal(await openBrowser(URL_WITH_SPECIALS, deps), 'failed')
-    assert.equal(defaultUsed, false)
+  it('reports failure when no BROWSER command starts, without trying the default, and says why', async () => {
+    const reasons: string[] = []
+    const deps = systemBrowserOpenerDeps({BROWSER: `${join(dir, 'missing')}:${join(dir, 'also-missing')}`, PATH: process.env.PATH})
+    assert.equal(await openBrowser(URL_WITH_SPECIALS, deps, (reason) => reasons.push(reason)), 'failed')
+    assert.deepEqual(reasons, [`${join(dir, 'missing')} could not be started (ENOENT)`, `${join(dir, 'also-missing')} could not be started (ENOENT)`])
   })
 
-  it('loads `open` lazily and hands it the URL (on Linux through its xdg-open, which reads BROWSER)', async function () {
-    if (process.platform !== 'linux') this.skip()
-    const browser = await fakeBrowser('via-xdg-open')
-    const saved = process.env.BROWSER
-    // `open` spawns xdg-open with the process environment, not the one given to the flow.
-    process.env.BROWSER = browser
-    try {
-      await systemBrowserOpenerDeps({}).openDefault(URL_WITH_SPECIALS)
-      assert.deepEqual(await recordedArgs(browser), [URL_WITH_SPECIALS])
-    } finally {
-      if (saved === undefined) delete process.env.BROWSER
-      else process.env.BROWSER = saved
-    }
+  it('a BROWSER that exits non-zero at once (chromium without a display) failed; one that exits 0 at once (true) is not known to have worked', async () => {
+    const reasons: string[] = []
+    const failing = join(dir, 'exits-1')
+    await writeFile(failing, '#!/bin/sh\nexit 1\n', {mode: 0o755})
+    assert.equal(await openBrowser('u', systemBrowserOpenerDeps({BROWSER: failing, PATH: process.env.PATH}), (reason) => reasons.push(reason)), 'failed')
+    assert.deepEqual(reasons, [`${failing} exited with code 1`])
+    assert.equal(await openBrowser('u', systemBrowserOpenerDeps({BROWSER: 'true', PATH: process.env.PATH})), 'launched')
+  })
+
+  it('a BROWSER still running after the launch wait opened; a failure after that is still reported', async () => {
+    const slow = join(dir, 'fails-late')
+    await writeFile(slow, '#!/bin/sh\nsleep 0.4\nexit 3\n', {mode: 0o755})
+    const late = new Promise<string>((resolve) => {
+      void openBrowser('u', systemBrowserOpenerDeps({BROWSER: slow, PATH: process.env.PATH}, undefined, 100), resolve).then((outcome) => assert.equal(outcome, 'opened'))
+    })
+    assert.equal(await late, `${slow} exited with code 3`)
+  })
+
+  it('starts the browser with the environment it is given, not the process environment', async () => {
+    const dump = join(dir, 'dump-env')
+    await writeFile(dump, `#!/bin/sh\nenv > '${dump}.env'\nprintf 'x\\n' > '${dump}.args'\n`, {mode: 0o755})
+    const env = {BROWSER: dump, ENTRATOOL_CLIENT_SECRET: 'parent-secret', PATH: process.env.PATH}
+    await openBrowser('u', systemBrowserOpenerDeps(env, {PATH: process.env.PATH, SEEN: 'yes'}))
+    await recordedArgs(dump)
+    const seen = await readFile(`${dump}.env`, 'utf8')
+    assert.match(seen, /^SEEN=yes$/m)
+    assert.doesNotMatch(seen, /parent-secret/)
   })
 
   it('splits BROWSER on ; on Windows, where : is part of a path', () => {
@@ -109,16 +118,17 @@ describe('browser opener', () => {
       const started = overrides.started ?? []
       return {
         env: {},
-        async openDefault() {},
         platform: 'linux',
         procVersion: () => 'Linux version 6.1.0 (debian)',
         async spawn(command, args) {
           started.push([command, ...args])
-          return false
+          return {reason: `${command} could not be started (ENOENT)`, type: 'failed'}
         },
         ...overrides,
       }
     }
+
+    const exited: SpawnOutcome = {type: 'exited'}
 
     it('uses wslview on WSL, then cmd.exe with the URL escaped for cmd', async () => {
       const started: string[][] = []
@@ -126,7 +136,7 @@ describe('browser opener', () => {
         procVersion: () => 'Linux version 5.15.153.1-microsoft-standard-WSL2',
         async spawn(command, args) {
           started.push([command, ...args])
-          return command === 'cmd.exe'
+          return command === 'cmd.exe' ? exited : {reason: 'no', type: 'failed'}
         },
       })
       assert.equal(await openBrowser('https://x/?a=1&b=(2)', deps), 'launched')
@@ -136,16 +146,27 @@ describe('browser opener', () => {
       ])
     })
 
-    it('trusts the default opener on macOS and Windows but not on Linux, where xdg-open cannot tell', async () => {
-      assert.equal(await openBrowser('u', fakeDeps({platform: 'darwin'})), 'opened')
-      assert.equal(await openBrowser('u', fakeDeps({platform: 'win32'})), 'opened')
-      assert.equal(await openBrowser('u', fakeDeps({platform: 'linux'})), 'launched')
-      const failing = fakeDeps({
-        async openDefault() {
-          throw new Error('spawn xdg-open ENOENT')
-        },
-      })
-      assert.equal(await openBrowser('u', failing), 'failed')
+    it('starts the platform opener itself (so it gets the environment without secrets); trusts it on macOS and Windows but not on Linux, where xdg-open cannot tell', async () => {
+      const started: string[][] = []
+      const ok = (platform: NodeJS.Platform) =>
+        fakeDeps({
+          platform,
+          async spawn(command, args) {
+            started.push([command, ...args])
+            return exited
+          },
+        })
+      assert.equal(await openBrowser('u', ok('darwin')), 'opened')
+      assert.equal(await openBrowser('u', ok('win32')), 'opened')
+      assert.equal(await openBrowser('u', ok('linux')), 'launched')
+      assert.deepEqual(started, [
+        ['open', 'u'],
+        ['rundll32', 'url.dll,FileProtocolHandler', 'u'],
+        ['xdg-open', 'u'],
+      ])
+      const reasons: string[] = []
+      assert.equal(await openBrowser('u', fakeDeps({}), (reason) => reasons.push(reason)), 'failed')
+      assert.deepEqual(reasons, ['xdg-open could not be started (ENOENT)'])
     })
   })
 })

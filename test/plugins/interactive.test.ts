@@ -45,8 +45,10 @@ describe('interactive flow against the emulator', function () {
     return emu.control.requests().filter((entry) => entry.grantType === 'authorization_code').length
   }
 
-  function redirectPort(authorizeUrl: string): number {
-    return Number(new URL(new URL(authorizeUrl).searchParams.get('redirect_uri')!).port)
+  /** The callback port, from an authorize URL or from the one-time launch address on the loopback server. */
+  function redirectPort(url: string): number {
+    const parsed = new URL(url)
+    return Number(parsed.protocol === 'http:' ? parsed.port : new URL(parsed.searchParams.get('redirect_uri')!).port)
   }
 
   function refused(port: number): Promise<boolean> {
@@ -78,6 +80,8 @@ describe('interactive flow against the emulator', function () {
     const [authorizeUrl] = browser.authorizeUrls
     const params = new URL(authorizeUrl).searchParams
     const port = redirectPort(authorizeUrl)
+    // The browser was started with a one-time loopback address, not the authorize URL (issue 18.3).
+    assert.match(browser.launchUrls[0], new RegExp(`^http://localhost:${port}/[\\w-]{43}$`))
     assert.equal(params.get('redirect_uri'), `http://localhost:${port}/`)
     assert.ok(port >= 49_152 && port <= 65_535)
     assert.equal(params.get('code_challenge_method'), 'S256')
@@ -128,16 +132,27 @@ describe('interactive flow against the emulator', function () {
     assert.equal(codeExchanges(), 0)
   })
 
-  it('rejects a callback whose state does not match, exchanging nothing', async () => {
+  it('answers a callback whose state does not match with an error page and keeps waiting for the real one (issue 18.5)', async () => {
     const {browser, flow} = withBrowser({action: 'signin', tamper: (callback) => callback.searchParams.set('state', 'forged')})
-    const error = await failure(flow.acquire(context().ctx))
-    await browser.finished()
+    const {ctx, ui} = context({timeoutMs: 10_000})
+    const signIn = flow.acquire(ctx)
+    while (browser.launchUrls.length === 0) {
+      await new Promise((resolve) => {
+        setTimeout(resolve, 10)
+      })
+    }
 
-    assert.ok(error instanceof FlowError)
-    assert.equal(error.kind, 'auth')
-    assert.match(error.message, /state mismatch/)
+    await browser.finished()
     assert.equal(browser.visits[0].status, 400)
     assert.equal(codeExchanges(), 0)
+    assert.ok(ui.lines.some((line) => line.level === 'warn' && /wrong state.*refused; still waiting/.test(line.text)))
+
+    // The real browser comes back with the matching state: the sign-in completes.
+    const honest = new ScriptedBrowser(emu, {action: 'signin'})
+    await honest.navigate(browser.authorizeUrls[0])
+    const result = await signIn
+    assert.equal(result.account?.username, DEFAULT_USER.username)
+    assert.equal(codeExchanges(), 1)
   })
 
   it('only prints the URL with --no-browser', async () => {

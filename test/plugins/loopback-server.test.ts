@@ -124,15 +124,39 @@ describe('loopback server', () => {
     ['a repeated state', `code=stolen&state=${STATE}&state=${STATE}`],
     ['an error response with a wrong state', 'error=access_denied&error_description=forged&state=other'],
   ]) {
-    it(`rejects ${name} without handing out the code`, async () => {
+    it(`answers ${name} with an error page and keeps waiting for the real callback (issue 18.5)`, async () => {
+      let forged = 0
+      await server.close()
+      server = await startLoopbackServer({clock: realClock, doneGraceMs: 200, onForgedCallback: () => forged++, port: {random: true}, state: STATE})
       const waiting = server.waitForCallback({signal: never, timeoutMs: 5000})
       const reply = await get(server.port, `/?${query}`)
       assert.equal(reply.status, 400)
       assert.ok(reply.body.includes('state does not match'))
       assert.ok(!reply.body.includes('forged'))
-      assert.deepEqual(await waiting, {type: 'state-mismatch'})
+      assert.equal(forged, 1)
+      const real = await get(server.port, `/?code=the-code&state=${STATE}`)
+      assert.equal(real.status, 302)
+      assert.deepEqual(await waiting, {code: 'the-code', type: 'code'})
     })
   }
+
+  it('a forged callback does not shorten the wait: without the real one it still ends by timeout', async () => {
+    const waiting = server.waitForCallback({signal: never, timeoutMs: 300})
+    assert.equal((await get(server.port, `/?code=stolen&state=${STATE}x`)).status, 400)
+    assert.deepEqual(await waiting, {type: 'timeout'})
+  })
+
+  it('a one-time launch address redirects once to the authorize URL, then is gone', async () => {
+    const target = 'https://login.example/t/oauth2/v2.0/authorize?state=s&code_challenge=c'
+    const launch = server.launchUrl(target)
+    assert.match(launch, new RegExp(`^http://localhost:${server.port}/[\\w-]{43}$`))
+    assert.ok(!launch.includes('state') && !launch.includes('code_challenge'))
+    const path = new URL(launch).pathname
+    const first = await get(server.port, path)
+    assert.deepEqual([first.status, first.headers.location], [302, target])
+    assert.equal((await get(server.port, path)).status, 404)
+    assert.equal((await get(server.port, `${path.slice(0, -1)}x`)).status, 404)
+  })
 
   it('shows the identity provider error, HTML-escaped, and reports it', async () => {
     const waiting = server.waitForCallback({signal: never, timeoutMs: 5000})

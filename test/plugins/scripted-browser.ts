@@ -22,7 +22,10 @@ export interface ScriptedSignIn {
  * is given, then follows the redirects on the loopback server as a browser would.
  */
 export class ScriptedBrowser {
+  /** The authorize URLs reached (through the one-time launch address the flow gave). */
   readonly authorizeUrls: string[] = []
+  /** What the flow started the browser with: the one-time loopback address, never the authorize URL. */
+  readonly launchUrls: string[] = []
   /** Every loopback page the browser loaded, in order. */
   readonly visits: Visit[] = []
   private navigation: Promise<void> = Promise.resolve()
@@ -39,14 +42,22 @@ export class ScriptedBrowser {
   }
 
   readonly openBrowser = async (url: string): Promise<OpenOutcome> => {
-    this.authorizeUrls.push(url)
-    this.navigation = this.navigate(url)
+    this.launchUrls.push(url)
+    this.navigation = this.launch(url)
     // Like a real browser, loading pages goes on after the launcher returned.
     this.navigation.catch(() => {})
     return this.outcome
   }
 
+  /** Loads the one-time launch address and follows its redirect to the sign-in page. */
+  async launch(url: string): Promise<void> {
+    const hop = await load(url)
+    if (hop.status !== 302 || !hop.location) throw new Error(`the launch address ${url} answered ${hop.status}, not a redirect`)
+    await this.navigate(hop.location)
+  }
+
   async navigate(authorizeUrl: string): Promise<void> {
+    this.authorizeUrls.push(authorizeUrl)
     const form: Record<string, string> = this.script.action === 'cancel' ? {action: 'cancel'} : {action: 'signin', password: DEFAULT_USER.password, username: DEFAULT_USER.username}
     const answer = await emulatorRequest(this.emu, 'POST', authorizeUrl, {form})
     const location = answer.headers.location

@@ -3,48 +3,78 @@ import {spawn} from 'node:child_process'
 import {type DisplayEnvironment, isWsl, systemDisplayEnvironment} from './headless.js'
 
 /**
- * `opened`: a launcher we trust reported success. `launched`: a launcher started but cannot tell
- * whether a browser appeared (xdg-open, wslview), so the URL must be shown as well.
+ * `opened`: a browser command is running (or a launcher we trust reported success). `launched`:
+ * a command finished at once without an error (xdg-open, wslview, a BROWSER that hands the URL to
+ * a running browser): nothing says a window appeared, so the URL must be shown as well.
  */
 export type OpenOutcome = 'failed' | 'launched' | 'opened'
 
+/** How a started command fared within the launch wait. */
+export type SpawnOutcome = {reason: string; type: 'failed'} | {type: 'exited'} | {type: 'running'}
+
+/** A command that was still running at the end of the launch wait and then failed. */
+export type LateFailure = (reason: string) => void
+
+/** How long a browser command gets to fail before it counts as running (chromium without a display exits 1 at once). */
+export const LAUNCH_WAIT_MS = 1000
+
 export interface BrowserOpenerDeps extends DisplayEnvironment {
-  /** Starts a detached process; resolves false when it could not be started (ENOENT, EACCES). */
-  spawn(command: string, args: string[]): Promise<boolean>
-  /** The platform's default handler (the `open` package). */
-  openDefault(url: string): Promise<void>
+  /**
+   * Starts a detached process with an environment free of secrets and waits up to the launch wait
+   * for it to fail; a failure after that reaches `late`.
+   */
+  spawn(command: string, args: string[], late?: LateFailure): Promise<SpawnOutcome>
 }
 
-export function systemBrowserOpenerDeps(env: NodeJS.ProcessEnv): BrowserOpenerDeps {
-  return {...systemDisplayEnvironment(env), openDefault, spawn: (command, args) => spawnDetached(command, args, env)}
+/** `env` is read (BROWSER, WSL); `childEnv` is what the started commands get: no secrets in it. */
+export function systemBrowserOpenerDeps(env: NodeJS.ProcessEnv, childEnv: NodeJS.ProcessEnv = env, waitMs = LAUNCH_WAIT_MS): BrowserOpenerDeps {
+  return {...systemDisplayEnvironment(env), spawn: (command, args, late) => spawnWatched(command, args, childEnv, waitMs, late)}
 }
 
-export async function openBrowser(url: string, deps: BrowserOpenerDeps): Promise<OpenOutcome> {
+/**
+ * Starts the browser for `url`. Every command that fails is reported through `report` (at once
+ * or, for one that failed after the launch wait, later) so the flow can say so and show the URL.
+ */
+export async function openBrowser(url: string, deps: BrowserOpenerDeps, report: LateFailure = () => {}): Promise<OpenOutcome> {
   if (deps.env.BROWSER) {
-    // An explicit BROWSER is the person's choice: when none of its commands starts, say so and
+    // An explicit BROWSER is the person's choice: when none of its commands works, say so and
     // show the URL rather than launch something they did not ask for.
     for (const [command, ...args] of browserCommands(deps.env.BROWSER, url, deps.platform)) {
-      if (await deps.spawn(command, args)) return 'opened'
+      const outcome = await deps.spawn(command, args, report)
+      if (outcome.type === 'running') return 'opened'
+      if (outcome.type === 'exited') return 'launched'
+      report(outcome.reason)
     }
 
     return 'failed'
   }
 
+  // The platform's own opener, started here rather than through a library so that it gets the
+  // environment without secrets. macOS `open` and Windows' URL handler report a failure; xdg-open
+  // and wslview hand the URL on and cannot tell whether a browser appeared.
+  const trusted = deps.platform === 'darwin' || deps.platform === 'win32'
+  for (const [command, ...args] of defaultCommands(url, deps)) {
+    const outcome = await deps.spawn(command, args, report)
+    if (outcome.type !== 'failed') return trusted ? 'opened' : 'launched'
+    report(outcome.reason)
+  }
+
+  return 'failed'
+}
+
+function defaultCommands(url: string, deps: DisplayEnvironment): [string, ...string[]][] {
   if (isWsl(deps)) {
-    if (await deps.spawn('wslview', [url])) return 'launched'
     // cmd.exe parses the line again: escape its metacharacters (a URL's `&` above all).
-    if (await deps.spawn('cmd.exe', ['/c', 'start', '""', url.replaceAll(/[&|<>^()%]/g, '^$&')])) return 'launched'
-    return 'failed'
+    return [
+      ['wslview', url],
+      ['cmd.exe', '/c', 'start', '""', url.replaceAll(/[&|<>^()%]/g, '^$&')],
+    ]
   }
 
-  try {
-    await deps.openDefault(url)
-  } catch {
-    return 'failed'
-  }
-
-  // On Linux `open` hands the URL to xdg-open and resolves whether or not a browser appeared.
-  return deps.platform === 'linux' ? 'launched' : 'opened'
+  if (deps.platform === 'darwin') return [['open', url]]
+  // rundll32 takes the URL as one argument that no shell parses again.
+  if (deps.platform === 'win32') return [['rundll32', 'url.dll,FileProtocolHandler', url]]
+  return [['xdg-open', url]]
 }
 
 /**
@@ -90,18 +120,34 @@ function splitWords(entry: string): string[] {
   return words
 }
 
-function spawnDetached(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+function spawnWatched(command: string, args: string[], env: NodeJS.ProcessEnv, waitMs: number, late?: LateFailure): Promise<SpawnOutcome> {
   return new Promise((resolve) => {
+    let decided = false
+    const decide = (outcome: SpawnOutcome) => {
+      if (decided) return
+      decided = true
+      resolve(outcome)
+    }
+
     const child = spawn(command, args, {detached: true, env, stdio: 'ignore', windowsHide: true})
-    child.once('error', () => resolve(false))
+    child.once('error', (error: NodeJS.ErrnoException) => decide({reason: `${command} could not be started (${error.code ?? error.message})`, type: 'failed'}))
+    child.once('exit', (code, signal) => {
+      const failure = code === 0 ? undefined : `${command} exited with ${code === null ? `signal ${signal}` : `code ${code}`}`
+      if (decided) {
+        if (failure) late?.(failure)
+        return
+      }
+
+      decide(failure ? {reason: failure, type: 'failed'} : {type: 'exited'})
+    })
     child.once('spawn', () => {
-      child.unref()
-      resolve(true)
+      const timer = setTimeout(() => {
+        // Still running: a browser window, most likely. The process may end on its own later;
+        // a failure then still reaches `late` while the flow waits.
+        child.unref()
+        decide({type: 'running'})
+      }, waitMs)
+      child.once('exit', () => clearTimeout(timer))
     })
   })
-}
-
-async function openDefault(url: string): Promise<void> {
-  const {default: open} = await import('open')
-  await open(url)
 }

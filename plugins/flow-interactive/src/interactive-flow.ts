@@ -1,21 +1,26 @@
 import type {Flow, FlowContext, FlowSettings, TokenResult} from 'entratool'
-import {randomBytes} from 'node:crypto'
+import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
 
-import {type OpenOutcome, openBrowser, systemBrowserOpenerDeps} from './browser-opener.js'
+import {type LateFailure, type OpenOutcome, openBrowser, systemBrowserOpenerDeps} from './browser-opener.js'
 import {callbackError, portError} from './callback-errors.js'
 import {isHeadless, systemDisplayEnvironment} from './headless.js'
 import {type PortRequest, PortUnavailableError} from './loopback-binding.js'
 import {type LoopbackServer, startLoopbackServer} from './loopback-server.js'
+import {type LineSource, readLine, readPastedRedirect} from './paste-redirect.js'
+import {forwardingLine, REMOTE_PORT, remoteName, remoteSession} from './remote-session.js'
 
 /** The flow's own side effects beyond the context: tests swap them for fakes. */
 export interface InteractiveFlowDeps {
   isHeadless(env: NodeJS.ProcessEnv): boolean
-  openBrowser(url: string, env: NodeJS.ProcessEnv): Promise<OpenOutcome>
+  /** `env` is read (BROWSER); `childEnv` is what a started browser gets. */
+  openBrowser(url: string, env: {childEnv: NodeJS.ProcessEnv; env: NodeJS.ProcessEnv}, report?: LateFailure): Promise<OpenOutcome>
+  /** Where --paste-redirect reads the address from (the terminal, or stdin when it is not one). */
+  lines?: LineSource
 }
 
 const systemDeps: InteractiveFlowDeps = {
   isHeadless: (env) => isHeadless(systemDisplayEnvironment(env)),
-  openBrowser: (url, env) => openBrowser(url, systemBrowserOpenerDeps(env)),
+  openBrowser: (url, {childEnv, env}, report) => openBrowser(url, systemBrowserOpenerDeps(env, childEnv), report),
 }
 
 /**
@@ -25,15 +30,37 @@ const systemDeps: InteractiveFlowDeps = {
 export function createInteractiveFlow(deps: InteractiveFlowDeps = systemDeps): Flow {
   return {
     async acquire(ctx: FlowContext): Promise<TokenResult> {
-      if (ctx.settings.openBrowser && deps.isHeadless(ctx.env)) {
-        ctx.ui.status('No display detected. Falling back to device code flow.')
+      const {settings, ui} = ctx
+      if (settings.pasteRedirect) return pasteSignIn(ctx, deps)
+      const remote = remoteSession(ctx.env)
+      const headless = deps.isHeadless(ctx.env)
+      if (settings.openBrowser && headless) {
+        if (remote) {
+          const port = settings.port ?? REMOTE_PORT
+          ui.status(`No browser can be opened from ${remoteName(remote)}. To sign in with the browser on your own computer, either:`)
+          ui.status(`  forward the sign-in port, then add --no-browser: ${forwardingLine(remote, port, ctx.env)}`)
+          ui.status(`    entratool get-token --profile ${settings.profile} --flow interactive --no-browser${settings.port === undefined ? '' : ` --port ${port}`}`)
+          ui.status(`  or paste the address the browser ends on: entratool get-token --profile ${settings.profile} --flow interactive --paste-redirect`)
+          ui.status('Falling back to device code flow.')
+        } else {
+          ui.status('No display detected. Falling back to device code flow.')
+        }
+
         return ctx.runFlow('device-code')
       }
 
+      // In a remote session the loopback port is fixed, so a forwarding set up once keeps working.
+      const fixedRemotePort = remote && headless && !settings.port && !settings.portRange
       const state = randomBytes(32).toString('base64url')
-      const server = await startLoopbackServer({clock: ctx.clock, port: portRequest(ctx.settings), state}).catch((error: unknown) => {
+      const server = await startLoopbackServer({
+        clock: ctx.clock,
+        onForgedCallback: () => ui.warn('A sign-in response that does not belong to this sign-in (wrong state) reached the callback port and was refused; still waiting.'),
+        port: fixedRemotePort ? {port: REMOTE_PORT} : portRequest(settings),
+        state,
+      }).catch((error: unknown) => {
         throw error instanceof PortUnavailableError ? portError(error, ctx.errors) : error
       })
+      if (remote && headless) ui.status(`Sign-in callback on port ${server.port}; from your computer forward it with: ${forwardingLine(remote, server.port, ctx.env)}`)
       try {
         return await signIn(ctx, server, state, deps)
       } finally {
@@ -45,8 +72,8 @@ export function createInteractiveFlow(deps: InteractiveFlowDeps = systemDeps): F
 
 export default createInteractiveFlow()
 
-async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, deps: InteractiveFlowDeps): Promise<TokenResult> {
-  const {settings, ui} = ctx
+async function authorizeRequest(ctx: FlowContext, redirectUri: string, state: string) {
+  const {settings} = ctx
   const {challenge, verifier} = await (await ctx.msal.crypto()).generatePkceCodes()
   const app = await ctx.msal.publicClient()
   const url = await app.getAuthCodeUrl({
@@ -55,14 +82,26 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
     codeChallengeMethod: 'S256',
     loginHint: settings.loginHint,
     // Without a hint, let the person pick the account instead of silently reusing a session.
-    prompt: settings.loginHint ? undefined : 'select_account',
-    redirectUri: server.redirectUri,
+    prompt: settings.prompt ?? (settings.loginHint ? undefined : 'select_account'),
+    redirectUri,
     responseMode: 'query',
     scopes: settings.scopes,
     state,
   })
+  const redeem = async (code: string): Promise<TokenResult> => {
+    const result = await app.acquireTokenByCode({claims: settings.claims, code, codeVerifier: verifier, redirectUri, scopes: settings.scopes})
+    return ctx.msal.toResult(result, 'delegated')
+  }
 
-  await presentUrl(ctx, url, deps)
+  return {redeem, url}
+}
+
+async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, deps: InteractiveFlowDeps): Promise<TokenResult> {
+  const {settings, ui} = ctx
+  const {redeem, url} = await authorizeRequest(ctx, server.redirectUri, state)
+  // The browser gets a one-time address on the loopback server that redirects to the authorize
+  // URL, so state and code_challenge never appear on a command line (/proc/<pid>/cmdline).
+  await presentUrl(ctx, url, () => server.launchUrl(url), deps)
   // How long it will wait, counting down (a core without countdown gets the plain line).
   const stopCountdown = ui.countdown?.(ctx.clock.now() + settings.timeoutMs, (left) => `Waiting for sign-in... (${left} left; --timeout changes it)`)
   if (!stopCountdown) ui.waiting('Waiting for sign-in...')
@@ -70,29 +109,83 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
   if (outcome.type !== 'code') throw callbackError(outcome, ctx.errors, settings.profile)
 
   try {
-    const result = await app.acquireTokenByCode({
-      claims: settings.claims,
-      code: outcome.code,
-      codeVerifier: verifier,
-      redirectUri: server.redirectUri,
-      scopes: settings.scopes,
-    })
+    const result = await redeem(outcome.code)
     server.finish({ok: true})
     ui.success('Authentication successful!')
-    return ctx.msal.toResult(result, 'delegated')
+    return result
   } catch (error) {
     server.finish({message: 'The sign-in code could not be exchanged for a token.', ok: false})
     throw error
   }
 }
 
-async function presentUrl(ctx: FlowContext, url: string, deps: InteractiveFlowDeps): Promise<void> {
+/**
+ * --paste-redirect: no listener. The browser ends on `http://localhost:PORT/?code=…&state=…`,
+ * which fails to load; the person copies that address from the address bar and pastes it here.
+ * Works over plain SSH, tunnels and serial consoles.
+ */
+async function pasteSignIn(ctx: FlowContext, deps: InteractiveFlowDeps): Promise<TokenResult> {
+  const {errors, settings, ui} = ctx
+  const redirectUri = `http://localhost:${settings.port ?? REMOTE_PORT}/`
+  const state = randomBytes(32).toString('base64url')
+  const {redeem, url} = await authorizeRequest(ctx, redirectUri, state)
+  const canOpen = settings.openBrowser && !deps.isHeadless(ctx.env)
+  await presentUrl(ctx, url, canOpen ? () => url : undefined, deps)
+  ui.instruct(`After you sign in, the browser goes to ${redirectUri}?code=… and shows that the page cannot be reached.`)
+  ui.instruct('Copy that whole address from the address bar and paste it here.')
+  const lines = deps.lines ?? {stderr: process.stderr, stdin: process.stdin}
+  const timer = new AbortController()
+  const stop = AbortSignal.any([ctx.signal, timer.signal])
+  if (settings.timeoutGiven !== false && settings.timeoutMs > 0) ctx.clock.sleep(settings.timeoutMs, stop).then(() => timer.abort(), () => {})
+  let pasted: string | undefined
+  try {
+    pasted = await readLine('Address: ', lines, stop)
+  } catch {
+    if (ctx.signal.aborted || !timer.signal.aborted) throw errors.create('interrupted', 'Sign-in was interrupted.')
+    throw errors.create('interaction', 'Timeout waiting for the pasted address', {next: 'Run the command again and paste the address sooner, or allow more time with --timeout.'})
+  } finally {
+    timer.abort()
+  }
+
+  const outcome = readPastedRedirect(pasted ?? '', redirectUri, state, sameSecret)
+  if (outcome.type === 'garbled') {
+    throw errors.create('usage', `The pasted text is not the sign-in redirect: ${outcome.reason}.`, {
+      next: `Paste the full address the browser shows after sign-in, starting with ${redirectUri}?code=`,
+    })
+  }
+
+  if (outcome.type !== 'code') throw callbackError(outcome, errors, settings.profile)
+  const result = await redeem(outcome.code)
+  ui.success('Authentication successful!')
+  return result
+}
+
+/**
+ * Opens the browser (when asked and possible) and prints the URL whenever launching is not known
+ * to have worked; a browser command that fails later is reported and the URL shown then.
+ */
+async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => string) | undefined, deps: InteractiveFlowDeps): Promise<void> {
   const {settings, ui} = ctx
   let outcome: 'no-browser' | OpenOutcome = 'no-browser'
-  if (settings.openBrowser) {
+  let shown = false
+  const show = (header: string) => {
+    if (shown) return
+    shown = true
+    ui.instruct(header)
+    ui.instruct(`  ${url}`)
+  }
+
+  if (settings.openBrowser && launchUrl) {
     ui.status('Opening browser for authentication...')
-    outcome = await deps.openBrowser(url, ctx.env)
-    if (outcome === 'failed') ui.warn('Could not open a browser.')
+    const problems: string[] = []
+    let opening = true
+    outcome = await deps.openBrowser(launchUrl(), {childEnv: ctx.childEnv ?? ctx.env, env: ctx.env}, (reason) => {
+      if (opening) return problems.push(reason)
+      ui.warn(`The browser did not open: ${reason}.`)
+      show('Open this URL in a browser to sign in:')
+    })
+    opening = false
+    if (outcome === 'failed') ui.warn(problems.length > 0 ? `Could not open a browser: ${problems.join('; ')}.` : 'Could not open a browser.')
     else ui.success('Browser opened')
   }
 
@@ -103,12 +196,17 @@ async function presentUrl(ctx: FlowContext, url: string, deps: InteractiveFlowDe
     'no-browser': 'Open this URL in a browser to sign in:',
     opened: 'Sign-in URL:',
   }[outcome]
-  ui.instruct(header)
-  ui.instruct(`  ${url}`)
+  show(header)
 }
 
 function portRequest(settings: FlowSettings): PortRequest {
   if (settings.port !== undefined) return {port: settings.port}
   if (settings.portRange) return {range: settings.portRange}
   return {random: true}
+}
+
+/** Constant-time comparison; hashing first makes lengths equal so nothing leaks through them either. */
+function sameSecret(received: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  return timingSafeEqual(digest(received), digest(expected))
 }

@@ -1,5 +1,5 @@
 import type {Clock} from 'entratool'
-import {createHash, timingSafeEqual} from 'node:crypto'
+import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage, Server, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
@@ -23,6 +23,11 @@ export interface LoopbackServerOptions {
   clock: Clock
   /** How long close() lets the browser fetch the final page after the code arrived. */
   doneGraceMs?: number
+  /**
+   * A callback whose state does not match was answered with an error page and ignored: the wait
+   * goes on, so one forged request cannot end the sign-in (a page can send it blind).
+   */
+  onForgedCallback?: () => void
 }
 
 export interface LoopbackServer {
@@ -30,6 +35,12 @@ export interface LoopbackServer {
   /** `http://localhost:<port>/`: what a `http://localhost` public-client registration matches. */
   readonly redirectUri: string
   addresses(): AddressInfo[]
+  /**
+   * A one-time, unguessable `http://localhost:<port>/<nonce>` that redirects (302) to `target`:
+   * what the browser is started with, so `state` and `code_challenge` never appear on a command
+   * line other local users can read in /proc.
+   */
+  launchUrl(target: string): string
   waitForCallback(options: {signal: AbortSignal; timeoutMs: number}): Promise<CallbackOutcome>
   /** What `/done` shows: the browser is redirected there once the code has arrived. */
   finish(result: ExchangeResult): void
@@ -59,6 +70,7 @@ class CallbackServer implements LoopbackServer {
   port = 0
   redirectUri = ''
   private allowedHosts = new Set<string>()
+  private launches = new Map<string, string>()
   private closing?: Promise<void>
   private codeReceived = false
   private doneServed = deferred<void>()
@@ -88,6 +100,12 @@ class CallbackServer implements LoopbackServer {
     return this.closing
   }
 
+  launchUrl(target: string): string {
+    const nonce = randomBytes(32).toString('base64url')
+    this.launches.set(`/${nonce}`, target)
+    return `http://localhost:${this.port}/${nonce}`
+  }
+
   finish(result: ExchangeResult): void {
     if (this.exchangeSettled) return
     this.exchangeSettled = true
@@ -100,6 +118,14 @@ class CallbackServer implements LoopbackServer {
 
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname === '/') return this.handleCallback(url.searchParams, response)
+    const launch = this.launches.get(url.pathname)
+    if (launch) {
+      this.launches.delete(url.pathname)
+      response.writeHead(302, {...SECURITY_HEADERS, Location: launch})
+      response.end()
+      return
+    }
+
     if (url.pathname === '/done' && this.codeReceived) {
       const result = await this.exchange.promise
       response.once('finish', () => this.doneServed.resolve())
@@ -136,10 +162,10 @@ class CallbackServer implements LoopbackServer {
     if (!code && !error) return send(response, pages.notCallbackPage())
 
     // The state is checked before anything else, error responses included: a forged callback
-    // must neither be exchanged nor end the sign-in with a message of the forger's choosing.
+    // must neither be exchanged nor end the sign-in, so it gets an error page and the wait goes on.
     const states = params.getAll('state')
     if (states.length !== 1 || !sameSecret(states[0], this.options.state)) {
-      this.settle({type: 'state-mismatch'})
+      this.options.onForgedCallback?.()
       return send(response, pages.stateMismatchPage())
     }
 
