@@ -18,6 +18,8 @@ stdout carries only the token (or the --output document); every status line goes
     {command: 'TOKEN=$(<%= config.bin %> get-token -p ci -o json | jq -r .access_token)', description: 'In a script'},
     {command: '<%= config.bin %> get-token -p work --scope https://graph.microsoft.com/User.Read', description: 'Override the scopes'},
     {command: 'eval "$(<%= config.bin %> get-token -p ci -o env)"', description: 'Export ENTRA_ACCESS_TOKEN'},
+    {command: '<%= config.bin %> get-token -p work --paste-redirect --force --no-browser', description: 'Over SSH, no listener: open the printed URL anywhere, then paste the address the browser ends on'},
+    {command: '<%= config.bin %> get-token -p work --www-authenticate "$HDR"', description: "Meet a resource's claims challenge (CAE, step-up): pass its 401 WWW-Authenticate header"},
   ]
 
   static flags = {

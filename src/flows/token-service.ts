@@ -100,7 +100,7 @@ export class TokenService {
           return {outcome: fresh}
         }
 
-        const next = await this.silentOrFlow(settings, storage, request, runner)
+        const next = await this.silentOrFlow(settings, storage, {...request, force: request.force || signInAsked}, runner)
         if ('token' in next) return {outcome: await save(next.token, next.flow)}
         if (next.entry.kind !== 'delegated') return {outcome: await save(await runner.run(next.entry), next.entry.id)}
         return {entry: next.entry}

@@ -37,6 +37,9 @@ export function summarize(jwt: DecodedJwt, now = Date.now()): string[] {
   add('App', c.azp ?? c.appid)
   add('Scopes', c.scp)
   add('Roles', c.roles)
+  // CAE: the client capabilities Entra saw (cp1) and an authentication context a challenge asked for.
+  add('xms_cc', c.xms_cc)
+  add('acrs', c.acrs)
   for (const [label, claim] of [['Issued', 'iat'], ['Not before', 'nbf'], ['Expires', 'exp']] as const) {
     if (typeof c[claim] === 'number') {
       const date = new Date((c[claim] as number) * 1000)

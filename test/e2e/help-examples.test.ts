@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {emulatorRequest} from '../emulator/http-client.js'
 import {type BrowserCommand, browserCommand} from '../helpers/browser-command.js'
 import {BIN, closeEmulatorSandbox, ROOT, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 import {endTmuxShell} from '../helpers/tmux.js'
@@ -43,6 +44,8 @@ describe('--help examples are real invocations that work', () => {
       ...box.env,
       APP: CONFIDENTIAL_CLIENT_ID,
       BROWSER: browser.path,
+      // A resource's 401 challenge asking for an authentication context (claims, base64).
+      HDR: `Bearer realm="", error="insufficient_claims", claims="${Buffer.from('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}').toString('base64')}"`,
       ENTRATOOL_CA_FILE: emu.caFile,
       NEW_SECRET: CLIENT_SECRET,
       PATH: `${bin}:${box.env.PATH}`,
@@ -181,6 +184,7 @@ ${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
     await setup(`entratool create-profile --name myapp --tenant-id $TENANT --client-id ${PUBLIC_CLIENT_ID} --authority ${emu.authority()} --scope ${API_APP_ID_URI}/Data.Read`)
     await example('entratool get-token --flow interactive --profile myapp')
     assert.match(await example('entratool inspect --profile myapp'), /Data\.Read/)
+    assert.equal((await example('entratool get-token -p work --www-authenticate "$HDR"')).trim().split('.').length, 3)
     await example('entratool refresh --profile myapp')
     assert.equal(JSON.parse(await example('entratool refresh -p myapp -o json -q')).from_cache, false)
     await example('entratool clear-cache --profile myapp')
@@ -247,6 +251,20 @@ ${contexts.map((c) => user(`${c}-user`, `api://${c}`)).join('')}`
       ran.add(line)
       const shown = await runCli(['show-profile', '--name', 'interactive-app', '-o', 'json'], {env})
       assert.deepEqual(JSON.parse(shown.stdout).flow, 'device-code')
+    })
+
+    it('get-token --paste-redirect reads the address pasted at the terminal', async () => {
+      const line = 'entratool get-token -p work --paste-redirect --force --no-browser'
+      assert.ok(EXAMPLES.includes(line))
+      type(`clear; ${line}`)
+      const screen = await waitFor(/^Address:/m, 60_000)
+      const joined = tmux('capture-pane', '-p', '-J', '-t', 'term')
+      const authorizeUrl = /https:\/\/127\.0\.0\.1:\d+\/\S+\/oauth2\/v2\.0\/authorize\?\S+/.exec(joined)?.[0]
+      assert.ok(authorizeUrl, screen)
+      const answer = await emulatorRequest(emu, 'POST', authorizeUrl, {form: {action: 'signin', password: DEFAULT_USER.password, username: DEFAULT_USER.username}})
+      type(String(answer.headers.location))
+      await waitFor(/Token saved to profile 'work'/)
+      ran.add(line)
     })
 
     it('a mistyped command asks "Did you mean …?" and runs the suggestion when confirmed', async () => {

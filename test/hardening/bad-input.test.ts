@@ -86,6 +86,7 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['get-token', '--tenant', 'bad tenant', '--client-id', GUID], code: 2, name: 'one-off with an invalid tenant'},
     {argv: ['get-token', '--tenant', GUID, '--client-id', 'nope'], code: 2, name: 'one-off with an invalid client id'},
     {argv: ['edit-profile', '--name', 'work', '--tenant-id', 'x y'], code: 2, name: 'edit with an invalid tenant'},
+    {argv: ['edit-profile', '--name', 'work', '--paste-redirect=no'], code: 2, name: 'edit with --paste-redirect=no (use --no-paste-redirect)'},
     // Authorities
     {argv: ['create-profile', '--name', 'n6', '--tenant-id', GUID, '--client-id', GUID, '--authority', 'http://login.example.com'], code: 2, name: 'http authority', says: /https/},
     {argv: ['create-profile', '--name', 'n7', '--tenant-id', GUID, '--client-id', GUID, '--authority', 'not a url'], code: 2, name: 'authority that is not a URL'},
@@ -106,6 +107,15 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['get-token', '-p', 'work', '--port-range', '8000'], code: 2, name: 'port range without a dash'},
     {argv: ['get-token', '-p', 'work', '--port-range', '0-10'], code: 2, name: 'port range from 0'},
     {argv: ['get-token', '-p', 'work', '--port', '8080', '--port-range', '8000-8100'], code: 2, name: '--port with --port-range'},
+    {argv: ['get-token', '-p', 'work', '--prompt', 'none'], code: 2, name: '--prompt none (not offered)'},
+    {argv: ['get-token', '-p', 'work', '--prompt'], code: 2, name: '--prompt without a value'},
+    {argv: ['get-token', '-p', 'work', '--login-hint'], code: 2, name: '--login-hint without a value'},
+    {argv: ['get-token', '-p', 'work', '--www-authenticate', 'Bearer realm="x"'], code: 2, name: '--www-authenticate without claims', says: /holds no claims challenge/},
+    {argv: ['get-token', '-p', 'work', '--www-authenticate', 'Basic realm="x"'], code: 2, name: '--www-authenticate without a Bearer challenge', says: /no Bearer challenge/},
+    {argv: ['get-token', '-p', 'work', '--www-authenticate', 'Bearer claims="bm90IGpzb24="'], code: 2, name: '--www-authenticate with claims that are not JSON', says: /neither JSON nor base64/},
+    {argv: ['get-token', '-p', 'work', '--www-authenticate', 'Bearer claims="eyJ'], code: 2, name: '--www-authenticate with an unterminated quote', says: /unterminated/},
+    {argv: ['get-token', '-p', 'work', '--claims', '{}', '--www-authenticate', 'Bearer claims="e30="'], code: 2, name: '--claims with --www-authenticate'},
+    {argv: ['get-token', '-p', 'work', '--cae=yes'], code: 2, name: '--cae with a value'},
     {argv: ['create-profile', '--name', 'n8', '--tenant-id', GUID, '--client-id', GUID, '--port', '70000'], code: 2, name: 'create-profile with port 70000'},
     // Durations
     {argv: ['get-token', '-p', 'work', '--timeout', 'soon'], code: 2, name: 'timeout word'},
