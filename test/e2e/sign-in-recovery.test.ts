@@ -164,9 +164,13 @@ describe('sign-in recovery, CAE and the account (subprocess CLI, emulator)', fun
   })
 
   describe('a refused refresh', () => {
+    // A scope never fetched: no cached token serves it, so the refresh token is used.
+    const OTHER_SCOPE = `${API_APP_ID_URI}/Data.Write`
+
     it('in a script (no terminal) exits 4 naming the command, as before', async () => {
+      assert.equal((await runCli(['get-token', '-p', 'me', '--force'], {env: browserEnv})).code, 0)
       emu.control.expireRefreshTokens()
-      const res = await runCli(['get-token', '-p', 'me', '--min-validity', '2h'], {env: browserEnv})
+      const res = await runCli(['get-token', '-p', 'me', '--scope', OTHER_SCOPE], {env: browserEnv})
       assert.equal(res.code, 4, res.stderr)
       assert.match(res.stderr, /\[AADSTS700082/)
       assert.match(res.stderr, /--force/)
@@ -181,7 +185,7 @@ describe('sign-in recovery, CAE and the account (subprocess CLI, emulator)', fun
       const exitFile = join(box.home, 'tmux-exit')
       const session = `entratool-resign-${process.pid}`
       const envs = Object.entries({...browserEnv, NO_COLOR: '1'}).map(([k, v]) => `${k}='${v}'`).join(' ')
-      spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', `env -i ${envs} ${process.execPath} ${BIN} get-token -p me --min-validity 2h > ${out}; echo $? > ${exitFile}; sleep 30`])
+      spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', `env -i ${envs} ${process.execPath} ${BIN} get-token -p me --scope ${OTHER_SCOPE} > ${out}; echo $? > ${exitFile}; sleep 30`])
       try {
         for (let i = 0; i < 600 && !existsSync(exitFile); i++) await new Promise((r) => setTimeout(r, 100))
         const screen = spawnSync('tmux', ['capture-pane', '-pt', session, '-S', '-50']).stdout.toString()
