@@ -44,7 +44,13 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
   process.removeAllListeners('SIGINT')
   return new Promise((resolve) => {
     const child = spawn(command, args, {env, stdio: 'inherit'})
-    const forward = (signal: NodeJS.Signals) => child.kill(signal)
+    // On a terminal, Ctrl+C already reaches the child (it is in the foreground process group with
+    // us); a second SIGINT from here would make Terraform abandon its graceful stop. So SIGINT is
+    // passed on only when no terminal sent it; SIGTERM and SIGHUP always are.
+    const terminal = Boolean(process.stdin.isTTY)
+    const forward = (signal: NodeJS.Signals) => {
+      if (!(signal === 'SIGINT' && terminal)) child.kill(signal)
+    }
     for (const signal of FORWARDED) process.on(signal, forward)
     const done = (code: number) => {
       for (const signal of FORWARDED) process.off(signal, forward)

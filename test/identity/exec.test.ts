@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, type Emulator} from '../emulator/index.js'
@@ -26,6 +26,14 @@ console.log('ready ' + process.env.IDENTITY_ENDPOINT)
 setInterval(() => {}, 1000)
 `
 
+/** Counts the SIGINTs it gets in half a second after the first, then exits 50 + that count. */
+const COUNTING_CHILD = `
+let count = 0
+process.on('SIGINT', () => { if (count++ === 0) setTimeout(() => process.exit(50 + count), 500) })
+console.log('ready')
+setInterval(() => {}, 1000)
+`
+
 describe('exec: a program runs with a private identity endpoint', function () {
   this.timeout(120_000)
   let emu: Emulator
@@ -36,6 +44,7 @@ describe('exec: a program runs with a private identity endpoint', function () {
     ;({box, emu, env} = await emulatorSandbox())
     await createAppProfile(emu, env, 'app')
     writeFileSync(join(box.home, 'signals.js'), SIGNAL_CHILD)
+    writeFileSync(join(box.home, 'counting.js'), COUNTING_CHILD)
   })
 
   after(() => closeEmulatorSandbox(emu, box))
@@ -94,6 +103,42 @@ describe('exec: a program runs with a private identity endpoint', function () {
       await assert.rejects(ask(endpoint), /ECONNREFUSED/)
     })
   }
+
+  it('on a terminal, Ctrl+C reaches the child once (not a second time from entratool), and exec exits with its code', async function () {
+    try {
+      execFileSync('tmux', ['-V'], {stdio: 'ignore'})
+    } catch {
+      return this.skip()
+    }
+
+    const bin = join(box.home, 'bin')
+    mkdirSync(bin, {recursive: true})
+    writeFileSync(join(bin, 'entratool'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+    chmodSync(join(bin, 'entratool'), 0o755)
+    const socket = `entratool-exec-${process.pid}`
+    const termEnv = {...env, PATH: `${bin}:${env.PATH}`}
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env: termEnv})
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 300; i++) {
+        const text = tmux('capture-pane', '-p', '-t', 'term')
+        if (pattern.test(text)) return text
+        await new Promise((r) => setTimeout(r, 100))
+      }
+
+      throw new Error(`timed out waiting for ${pattern}:\n${tmux('capture-pane', '-p', '-t', 'term')}`)
+    }
+
+    tmux('new-session', '-d', '-s', 'term', '-x', '120', '-y', '20', 'bash --norc --noprofile')
+    try {
+      tmux('send-keys', '-t', 'term', '-l', `entratool exec -p app -- node ${join(box.home, 'counting.js')}; echo "rc=$?"`)
+      tmux('send-keys', '-t', 'term', 'Enter')
+      await waitFor(/^ready$/m)
+      tmux('send-keys', '-t', 'term', 'C-c')
+      assert.match(await waitFor(/rc=\d+$/m), /rc=51$/m)
+    } finally {
+      execFileSync('tmux', ['-L', socket, 'kill-server'], {stdio: 'ignore'})
+    }
+  })
 
   it('long-running children keep getting fresh tokens: a second, different, valid token after the first one\'s lifetime (Node and Python)', async () => {
     // Tokens live 8 s; each is served until 2 s before it ends (--min-validity 2s), then renewed.
