@@ -7,6 +7,7 @@ import {keychainName, KeychainSecretStore} from '../storage/keychain-store.js'
 import {sessionBusProblem} from '../storage/session-bus.js'
 import type {BackendKind} from '../storage/storage.js'
 import {type CheckResult, fail, ok, warn} from './check.js'
+import {defaultCollectionState} from './secret-service.js'
 
 /** What the keychain probe found: undefined when it answered, else why not. */
 export type KeychainProbe = (configDir: string, env: NodeJS.ProcessEnv) => Promise<string | undefined>
@@ -22,8 +23,12 @@ const PROBE_MS = 3000
  */
 export const probeKeychain: KeychainProbe = async (configDir, env) => {
   if (process.platform === 'linux') {
-    const bus = await sessionBusProblem(env, Date.now() + PROBE_MS)
+    const deadline = Date.now() + PROBE_MS
+    const bus = await sessionBusProblem(env, deadline)
     if (bus) return bus
+    // Reading from a locked collection waits for an unlock prompt: say so instead of timing out.
+    const collection = await defaultCollectionState(env, deadline)
+    if ('locked' in collection && collection.locked) return "the Secret Service's default collection (keyring) is locked"
   }
 
   return new KeychainSecretStore(configDir, env, PROBE_MS).get(PROBE_ENTRY).then(
@@ -70,7 +75,8 @@ export async function storageChecks(configDir: string, env: NodeJS.ProcessEnv, p
 
   if (inUse === 'keychain') {
     if (silence) {
-      const fix = 'unlock or start your keyring (log in to the desktop session), or set ENTRATOOL_STORAGE=file to keep new tokens and secrets in encrypted files'
+      const unlock = silence.includes('is locked') ? 'unlock the keyring (log in to the desktop session, or `gnome-keyring-daemon --unlock`)' : 'start or unlock your keyring (log in to the desktop session)'
+      const fix = `${unlock}, or set ENTRATOOL_STORAGE=file to keep new tokens and secrets in encrypted files`
       return [fail('keychain', `${keychain} does not answer: ${silence}`, fix), fail(name, `the OS keychain, ${why}, cannot be used`, fix)]
     }
 

@@ -82,7 +82,7 @@ const HELLO = (() => {
 })()
 
 /** The first address in DBUS_SESSION_BUS_ADDRESS, as libdbus would try it. */
-function busAddress(env: NodeJS.ProcessEnv): BusAddress {
+export function busAddress(env: NodeJS.ProcessEnv): BusAddress {
   const value = env.DBUS_SESSION_BUS_ADDRESS?.split(';').find((a) => a.trim() !== '')
   if (!value) {
     // libdbus falls back to the per-user bus socket when the variable is unset.
