@@ -130,6 +130,19 @@ describe('az and azd shims (shim install) through the real Azure SDK credentials
     assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [join(ROOT, 'dist', 'shim', 'main.js')])
   })
 
+  it('Python\'s AzureCliCredential (Debian python3-azure) parses the az shim\'s local-time expiresOn', async function () {
+    const python = '/usr/bin/python3'
+    if (!existsSync(python) || (await run(python, ['-c', 'import azure.identity'], env)).code !== 0) return this.skip()
+    const script = 'import json\nfrom azure.identity import AzureCliCredential\nt = AzureCliCredential().get_token("' + `${API_APP_ID_URI}/.default` + '")\nprint(json.dumps({"token": t.token, "expires_on": t.expires_on}))'
+    // A zone far from UTC: azure-identity 1.13 reads only expiresOn, az's naive local time.
+    const res = await run(python, ['-c', script], {...sdkEnv, TZ: 'Asia/Kolkata'})
+    assert.equal(res.code, 0, res.stderr)
+    const out = JSON.parse(res.stdout)
+    await verify(out.token)
+    const exp = JSON.parse(Buffer.from(out.token.split('.')[1], 'base64url').toString()).exp
+    assert.ok(Math.abs(out.expires_on - exp) <= 5, `expires_on ${out.expires_on} vs exp ${exp}`)
+  })
+
   it('AzureDeveloperCliCredential gets an emulator-issued token through the azd shim', async () => {
     const res = await sdkGetToken('AzureDeveloperCliCredential', `${API_APP_ID_URI}/.default`, sdkEnv)
     assert.equal(res.error, undefined, res.error?.message)
