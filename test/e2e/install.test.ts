@@ -150,6 +150,16 @@ describe('the packed tarball installs and works (npm pack → npm install -g)', 
     )
   })
 
+  it('`entratool doctor` from the install: healthy, the four flows installed', async () => {
+    const res = await run(entratool, ['doctor', '-p', 'ci', '-o', 'json'], {env})
+    assert.equal(res.code, 0, res.stdout + res.stderr)
+    const doc = JSON.parse(res.stdout) as {checks: {detail: string; name: string; status: string}[]; healthy: boolean}
+    assert.equal(doc.healthy, true, res.stdout)
+    const flows = doc.checks.find((c) => c.name === 'flows')
+    assert.equal(flows?.status, 'ok', res.stdout)
+    for (const flow of FLOWS) assert.match(flows!.detail, new RegExp(`\\b${flow}\\b`))
+  })
+
   it('`npx <tarball> --version` runs it without installing globally', async () => {
     // npx takes `./file.tgz` for a package; an absolute path it would run as a command.
     const res = await run('npx', ['--yes', '--prefer-offline', NO_ENTRATOOL_REGISTRY, `./${basename(tarball)}`, '--version'], {cwd: dirname(tarball), env: npmEnv(), timeoutMs: 150_000})
