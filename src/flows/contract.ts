@@ -152,6 +152,11 @@ export interface FlowUi {
    * else for good. Optional: added within contract version 1, so a flow checks for it.
    */
   countdown?(until: number, text: (left: string, at: string) => string): () => void
+  /**
+   * A time as every human-facing line shows one: local, with its zone offset
+   * (`2026-12-02 15:30:00 +01:00`). Optional, added within contract version 1.
+   */
+  localTime?(date: Date): string
 }
 
 export interface Clock {

@@ -82,6 +82,10 @@ export class Ui implements FlowUi {
     this.write(this.paint('yellow', `Warning: ${line}`))
   }
 
+  localTime(date: Date): string {
+    return localTime(date)
+  }
+
   /**
    * "⏳ <text(time left)>" until `until` (epoch ms) or until the returned stop() is called. On a
    * terminal one line is rewritten in place every second (with \r and spaces: no escape codes);

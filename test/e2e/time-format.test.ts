@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
@@ -37,6 +39,21 @@ describe('one time format: local with its offset for people, ISO UTC for machine
     assert.equal(epoch(shown[1]), expiresOn)
     const cached = await runCli(['get-token', '-p', 'ci'], {env})
     assert.match(cached.stderr, new RegExp(`Token expires: ${shown[1].replace('+', String.raw`\+`)}`))
+  })
+
+  it('a flow plugin\'s error names the time the same way (through the flow context)', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 60
+    const jwt = ['{"alg":"RS256"}', `{"exp":${exp}}`].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.sig'
+    const file = join(box.home, 'federated-token')
+    writeFileSync(file, jwt)
+    const made = await runCli(['create-profile', '--name', 'wi', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`, '--federated-token-file', file], {env})
+    assert.equal(made.code, 0, made.stderr)
+    const res = await runCli(['get-token', '-p', 'wi'], {env})
+    assert.equal(res.code, 3, res.stderr)
+    const shown = new RegExp(`federated token in .* expired at ${HUMAN}`).exec(res.stderr)
+    assert.ok(shown, res.stderr)
+    assert.match(shown[1], /\+05:30$/)
+    assert.equal(epoch(shown[1]), exp)
   })
 
   it('list-profiles, show-profile and inspect show the same instant the same way', async () => {
