@@ -99,6 +99,11 @@ export interface FlowSettings {
    * profile's client id names a user-assigned identity. Added in contract version 1.
    */
   managedIdentity?: string
+  /**
+   * True for one-off use (--tenant and --client-id without a profile): no profile's stored secret
+   * is read, and messages must not name a profile. Added in contract version 1.
+   */
+  oneOff?: boolean
 }
 
 /** A managed identity as MSAL selects it: the host's system-assigned one, or a user-assigned one. */

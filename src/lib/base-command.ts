@@ -38,6 +38,13 @@ export abstract class BaseCommand extends Command {
   async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug') || Boolean(process.env.ENTRATOOL_DEBUG)
     await super.init()
+    // A reader that went away (`… 2>&1 | head -1`) must not turn the command's exit code into 1.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error
+      })
+    }
+
     process.once('SIGINT', () => {
       this.abort.abort()
       setTimeout(() => process.exit(EXIT_CODES.interrupted), FORCED_EXIT_MS).unref()

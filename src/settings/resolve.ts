@@ -40,7 +40,6 @@ export interface ResolvedSettings extends FlowSettings {
   cae: boolean
   /** MSAL's id of the account last signed in through the profile. */
   homeAccountId?: string
-  /** True when --tenant/--client-id were given without a stored profile. */
   oneOff: boolean
   /** True when neither --scope nor the profile named a scope, so the built-in default is used. */
   scopesDefaulted?: boolean

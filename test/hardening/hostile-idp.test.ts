@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {promisify} from 'node:util'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
-import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
+import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {recordFigure} from './figures.js'
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -122,6 +124,22 @@ describe('hostile identity provider: answers the protocol does not allow', funct
     }
 
     assert.equal(tokenRequests(), 1)
+    cases++
+  })
+
+  it('one-off use without a secret names no profile, not even the default one that has a secret', async () => {
+    const res = await runCli(['get-token', '--tenant', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--authority', emu.authority(), '--flow', 'client-credentials', '--scope', `${API_APP_ID_URI}/.default`], {env})
+    assert.equal(res.code, 3, res.stderr)
+    assert.match(res.stderr, /one-off/)
+    assert.doesNotMatch(res.stderr, /profile 'app'|--name app/)
+    cases++
+  })
+
+  it('a closed stderr pipe keeps the exit code (4 stays 4)', async () => {
+    const script = `"${process.execPath}" "${BIN}" get-token -p app --force 2>&1 >/dev/null | true; echo "\${PIPESTATUS[0]}"`
+    // Asynchronously: the emulator answers from this process.
+    const {stdout} = await promisify(execFile)('bash', ['-c', script], {env: {...env, ENTRATOOL_CLIENT_SECRET: 'not-the-secret'}, encoding: 'utf8'})
+    assert.equal(stdout.trim(), '4')
     cases++
   })
 })

@@ -89,6 +89,13 @@ describe('interactive callback error mapping', () => {
     assert.equal(busy.message, 'Port 8080 is already in use')
     assert.match(busy.details.next ?? '', /--port 8081[\s\S]*omit --port[\s\S]*lsof -i :8080/)
 
+    // Issue 18: a privileged port never suggests its privileged neighbour.
+    for (const reason of ['busy', 'denied'] as const) {
+      const low = portError(new PortUnavailableError({port: 80}, reason, 40_123), errors) as FlowError
+      assert.doesNotMatch(low.details.next ?? '', /--port 81\b/)
+      assert.match(low.details.next ?? '', /--port 40123/)
+    }
+
     const range = portError(new PortUnavailableError({range: [8000, 8002]}, 'busy'), errors) as FlowError
     assert.deepEqual([range.kind, range.message], ['usage', 'No free port in the range 8000-8002'])
   })

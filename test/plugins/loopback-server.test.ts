@@ -278,6 +278,9 @@ describe('loopback port selection', () => {
         assert.ok(error instanceof PortUnavailableError)
         assert.equal((error as PortUnavailableError).reason, 'busy')
         assert.equal((error as Error).message, `Port ${port} is already in use`)
+        // What to suggest instead: a port that was free, never a privileged one.
+        const {freePort} = error as PortUnavailableError
+        assert.ok(freePort !== undefined && freePort >= 1024 && freePort !== port, String(freePort))
       } finally {
         await release(blocker)
       }

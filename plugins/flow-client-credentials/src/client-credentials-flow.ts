@@ -24,7 +24,13 @@ async function pickCredential(ctx: FlowContext): Promise<ClientCredential> {
   if (ctx.settings.federatedTokenFile) return (await import('./federated-credential.js')).federatedCredential(ctx)
   const secret = await ctx.secrets.clientSecret()
   if (secret) return {kind: 'secret', secret}
-  const {profile} = ctx.settings
+  const {oneOff, profile} = ctx.settings
+  if (oneOff) {
+    throw ctx.errors.create('config', 'no client credential for this one-off request: without a profile no stored secret is read, and neither ENTRATOOL_CLIENT_SECRET nor AZURE_CLIENT_SECRET is set', {
+      next: 'set ENTRATOOL_CLIENT_SECRET, or store the app in a profile: `printf %s "$SECRET" | entratool create-profile --name <name> --flow client-credentials --client-secret-stdin …`',
+    })
+  }
+
   throw ctx.errors.create('config', `profile '${profile}' has no client credential: no stored client secret, and neither ENTRATOOL_CLIENT_SECRET nor AZURE_CLIENT_SECRET is set`, {
     next: `store a secret with \`printf %s "$SECRET" | entratool edit-profile --name ${profile} --client-secret-stdin\`, or use a certificate (--certificate) or a federated token file (--federated-token-file)`,
   })

@@ -57,8 +57,10 @@ export function portError(error: PortUnavailableError, errors: FlowErrors): Erro
   if ('port' in request) {
     const {port} = request
     const problem = error.reason === 'busy' ? 'is already in use' : 'cannot be used (permission denied)'
+    // Below 1024 a port needs privileges: the next one would fail the same way (80 → 81).
+    const instead = error.reason === 'busy' && port + 1 >= 1024 && port < 65_535 ? port + 1 : (error.freePort ?? 8400)
     return errors.create('usage', `Port ${port} ${problem}`, {
-      next: [`Use another port: --port ${port + 1}`, 'Or omit --port to use a random free port.', `See what is using it: lsof -i :${port}`].join('\n'),
+      next: [`Use another port: --port ${instead}`, 'Or omit --port to use a random free port.', `See what is using it: lsof -i :${port}`].join('\n'),
     })
   }
 

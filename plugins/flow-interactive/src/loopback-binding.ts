@@ -12,6 +12,8 @@ export class PortUnavailableError extends Error {
   constructor(
     readonly request: PortRequest,
     readonly reason: 'busy' | 'denied',
+    /** A port that was free a moment ago, above the privileged range: what to suggest instead. */
+    readonly freePort?: number,
   ) {
     super('port' in request ? `Port ${request.port} is ${reason === 'busy' ? 'already in use' : 'not available'}` : 'No free port')
     this.name = 'PortUnavailableError'
@@ -32,10 +34,21 @@ export async function bindLoopback(request: PortRequest, listener: RequestListen
   for (const port of candidates(request)) {
     const outcome = await bindPort(port, listener)
     if (typeof outcome !== 'string') return outcome
-    if (outcome === 'denied' && 'port' in request) throw new PortUnavailableError(request, 'denied')
+    if (outcome === 'denied' && 'port' in request) throw new PortUnavailableError(request, 'denied', await freePort())
   }
 
-  throw new PortUnavailableError(request, 'busy')
+  throw new PortUnavailableError(request, 'busy', 'port' in request ? await freePort() : undefined)
+}
+
+/** A port the system hands out as free (its ephemeral range is never privileged). */
+async function freePort(): Promise<number | undefined> {
+  const server = createServer()
+  if (await listen(server, 0, '127.0.0.1')) return undefined
+  const {port} = server.address() as {port: number}
+  await new Promise((resolve) => {
+    server.close(resolve)
+  })
+  return port
 }
 
 function* candidates(request: PortRequest): Generator<number> {
