@@ -1,4 +1,4 @@
-import {checkAuthority, checkClientId, checkName, checkTenant} from './validate.js'
+import {checkAuthority, checkClientId, checkName, checkPortRange, checkTenant} from './validate.js'
 
 export interface AccountRef {
   username: string
@@ -63,7 +63,16 @@ export function checkProfile(profile: unknown, key?: string): string | undefined
 
   if (p.scopes !== undefined && !(Array.isArray(p.scopes) && p.scopes.every((s) => typeof s === 'string'))) return 'has scopes that are not a list of text'
   if (p.port !== undefined && !(Number.isInteger(p.port) && (p.port as number) > 0 && (p.port as number) < 65_536)) return 'has an invalid port'
-  if (p.portRange !== undefined && !(Array.isArray(p.portRange) && p.portRange.length === 2 && p.portRange.every((n) => Number.isInteger(n)))) return 'has an invalid port range'
+  if (p.portRange !== undefined) {
+    const problem = checkPortRange(p.portRange)
+    if (problem) return problem
+  }
+
+  for (const field of STRING_FIELDS) {
+    // eslint-disable-next-line no-control-regex
+    if (typeof p[field] === 'string' && /[\u0000-\u001F\u007F-\u009F]/.test(p[field] as string)) return `has a ${field} with control characters`
+  }
+
   for (const field of ['sendX5c', 'pasteRedirect', 'cae']) {
     if (p[field] !== undefined && typeof p[field] !== 'boolean') return `has a ${field} that is not true or false`
   }

@@ -5,9 +5,12 @@ const GUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i
 const DOMAIN = /^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z]{2,63}$/i
 const TENANT_ALIASES = new Set(['common', 'consumers', 'organizations'])
 
+/** Names that index plain objects badly (`profiles['__proto__'] = p` sets a prototype, stores nothing). */
+const OBJECT_KEYS = new Set(['__proto__', 'constructor', 'prototype', '__definegetter__', '__definesetter__', '__lookupgetter__', '__lookupsetter__', 'hasownproperty', 'isprototypeof', 'propertyisenumerable', 'tolocalestring', 'tostring', 'valueof'])
+
 export function checkName(name: string): string | undefined {
   if (!NAME_PATTERN.test(name)) return `profile name '${name}' is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`
-  if (name === '.' || name === '..') return `profile name '${name}' is reserved`
+  if (name === '.' || name === '..' || OBJECT_KEYS.has(name.toLowerCase())) return `profile name '${name}' is reserved`
 }
 
 export function checkTenant(tenant: string): string | undefined {
@@ -17,6 +20,12 @@ export function checkTenant(tenant: string): string | undefined {
 
 export function checkClientId(clientId: string): string | undefined {
   if (!GUID.test(clientId)) return `client id '${clientId}' is invalid: it is the application (client) GUID from the app registration`
+}
+
+/** A port range as profiles.json may hold it (hand-edited): two ports from 1 to 65535, low first. */
+export function checkPortRange(range: unknown): string | undefined {
+  const ok = Array.isArray(range) && range.length === 2 && range.every((n) => Number.isInteger(n) && n >= 1 && n <= 65_535) && range[0] <= range[1]
+  if (!ok) return `has an invalid port range ${JSON.stringify(range)}: give two ports from 1 to 65535, the lower first`
 }
 
 export function parsePort(input: string): number {
