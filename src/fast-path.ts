@@ -117,8 +117,10 @@ export async function fastGetToken(argv: string[], env: NodeJS.ProcessEnv = proc
     const settings = resolveSettings(name, {minValidityMs: flags.minValidityMs, scope: flags.scope.length > 0 ? flags.scope : undefined, tenant: flags.tenant}, env, profile)
     const storage = await credentialProvider({configDir: where.config, env})
     if (storage.warnings.length > 0) return undefined
-    const outcome = await findCachedToken(settings, storage)
-    if (!outcome) return undefined
+    let damaged = false
+    const outcome = await findCachedToken(settings, storage, () => (damaged = true))
+    // A damaged token file is warned about by the full path, once.
+    if (!outcome || damaged) return undefined
     const payload = await renderToken(outcome, flags.output, env)
     const ui = new Ui({debug: false, silent: flags.silent})
     const note = scopeNote(settings)

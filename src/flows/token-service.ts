@@ -59,7 +59,14 @@ export class TokenService {
     const otherAccount = request.loginHint !== undefined && request.loginHint.toLowerCase() !== profile?.account?.username.toLowerCase()
     const signInAsked = Boolean(request.prompt) || otherAccount
     const reuse = !request.force && !request.refresh && !signInAsked
-    const cached = reuse ? await findCachedToken(settings, storage) : undefined
+    // One warning per run, however often a damaged token file is read.
+    const warned = new Set<string>()
+    const warn = (line: string) => {
+      if (!warned.has(line)) ui.warn(line)
+      warned.add(line)
+    }
+
+    const cached = reuse ? await findCachedToken(settings, storage, warn) : undefined
     if (cached) {
       announceCached(ui, cached)
       return cached
@@ -70,7 +77,7 @@ export class TokenService {
     const save = async (token: TokenResult, flow: string): Promise<TokenOutcome> => {
       ui.status(`Token expires: ${localTime(token.expiresOn)}`)
       if (!settings.oneOff) {
-        await new TokenRecords(storage.blobs, name).save(recordKey(settings), token, flow)
+        await new TokenRecords(storage.blobs, name, warn).save(recordKey(settings), token, flow)
         const recorded = profile?.account
         if (token.account && token.account.homeAccountId !== recorded?.homeAccountId) {
           // Someone else's sign-in delivered to this profile's port would show here (issue 18.3).
@@ -94,7 +101,7 @@ export class TokenService {
       // One lock per profile around the slow path: ten concurrent scripts cause one refresh, not ten.
       const step = await locked(async (): Promise<{entry: FlowEntry} | {outcome: TokenOutcome}> => {
         // Another process may have fetched the token while this one waited for the lock.
-        const fresh = reuse ? await findCachedToken(settings, storage) : undefined
+        const fresh = reuse ? await findCachedToken(settings, storage, warn) : undefined
         if (fresh) {
           announceCached(ui, fresh)
           return {outcome: fresh}

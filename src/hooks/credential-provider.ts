@@ -1,7 +1,11 @@
+import {join} from 'node:path'
+
 import {usageError} from '../errors.js'
 import {withLock} from '../lib/lock.js'
 import {BACKEND_KINDS, readBackendRecord, recordFile} from '../storage/backend-record.js'
 import {openBackend, storageFor} from '../storage/backends.js'
+import {keyFile} from '../storage/file-key.js'
+import {type KeySource, verifyKey} from '../storage/key-check.js'
 import {KeychainSecretStore} from '../storage/keychain-store.js'
 import type {BackendKind, CredentialProviderOptions, Storage} from '../storage/storage.js'
 
@@ -41,8 +45,15 @@ export default async function credentialProvider(options: CredentialProviderOpti
 
   // The keychain's key is made under the lock, so processes starting together agree on one.
   const key = (await backend.currentKey()) ?? (await withLock(recordFile(configDir), () => backend.key()))
+  // A changed, wrong or lost key is named now (exit 6), not met as files that will not open.
+  if (key) await verifyKey(configDir, key, keySource(backend.kind, env), keyFile(join(configDir, 'keys')))
   if (backend.kind === 'plaintext') warnings.push('ENTRATOOL_STORAGE=plaintext: tokens and secrets are stored UNENCRYPTED on disk')
   return storageFor(backend, configDir, key, warnings)
+}
+
+export function keySource(kind: BackendKind, env: NodeJS.ProcessEnv): KeySource {
+  if (kind === 'keychain') return 'keychain'
+  return env.ENTRATOOL_CACHE_PASSPHRASE ? 'passphrase' : 'key-file'
 }
 
 function forcedBackend(env: NodeJS.ProcessEnv): BackendKind | undefined {

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {writeFileAtomic} from '../lib/fs-safe.js'
 import {seal, unseal} from './sealed-box.js'
-import {type BlobStore, type SecretStore, UnreadableBlobError} from './storage.js'
+import {type BlobStore, type SecretStore, UndecryptableSecretError, UnreadableBlobError} from './storage.js'
 
 /** Blobs as files in one 0700 directory, sealed with `key`, or plain when key is null. */
 export class FileBlobStore implements BlobStore {
@@ -66,7 +66,15 @@ export class FileSecretStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.blobs.read(key))?.toString('utf8')
+    try {
+      return (await this.blobs.read(key))?.toString('utf8')
+    } catch (error) {
+      if (!(error instanceof UnreadableBlobError)) throw error
+      // Keys are `<profile>/<purpose>`: say whose secret it is and how to store it again.
+      const [profile, purpose] = key.split('/')
+      const flag = purpose === 'certificate-password' ? '--certificate-password-stdin' : '--client-secret-stdin'
+      throw new UndecryptableSecretError(error.file, error.message, `the stored ${purpose?.replace('-', ' ') ?? 'secret'} of profile '${profile}' cannot be decrypted: ${error.message}`, `store it again: \`printf %s "$SECRET" | entratool edit-profile --name ${profile} ${flag}\``)
+    }
   }
 
   async set(key: string, value: string): Promise<void> {

@@ -33,6 +33,22 @@ export class UnreadableBlobError extends Error {
   }
 }
 
+/**
+ * A stored secret that cannot be decrypted: still an UnreadableBlobError, and reported as a
+ * storage error (exit 6) naming the profile and how to store it again (matched by shape, as
+ * errors.ts isEntraToolError does).
+ */
+export class UndecryptableSecretError extends UnreadableBlobError {
+  readonly exitCode = 6
+  readonly kind = 'storage'
+  override readonly name = 'EntraToolError'
+
+  constructor(file: string, reason: string, readonly sentence: string, readonly next: string) {
+    super(file, reason)
+    this.message = sentence
+  }
+}
+
 export interface Storage {
   kind: BackendKind
   secrets: SecretStore

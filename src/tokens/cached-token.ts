@@ -10,9 +10,9 @@ import {recordKey, TokenRecords} from './token-records.js'
  * The cache-first step shared by the token service and the start-up fast path: a recorded token
  * for these settings with at least --min-validity left, or undefined. No MSAL, no network.
  */
-export async function findCachedToken(settings: ResolvedSettings, storage: Storage): Promise<TokenOutcome | undefined> {
+export async function findCachedToken(settings: ResolvedSettings, storage: Storage, warn?: (line: string) => void): Promise<TokenOutcome | undefined> {
   if (settings.claims || settings.oneOff) return undefined
-  const cached = await new TokenRecords(storage.blobs, settings.profile).find(recordKey(settings), settings.minValidityMs)
+  const cached = await new TokenRecords(storage.blobs, settings.profile, warn).find(recordKey(settings), settings.minValidityMs)
   if (!cached) return undefined
   return {flow: cached.flow, fromCache: true, profile: settings.profile, token: {...cached, expiresOn: new Date(cached.expiresOn)}}
 }

@@ -45,6 +45,7 @@ export class TokenRecords {
   constructor(
     private readonly blobs: BlobStore,
     profile: string,
+    private readonly warn?: (line: string) => void,
   ) {
     this.name = `${profile}.tokens`
   }
@@ -105,8 +106,10 @@ export class TokenRecords {
         .filter((r) => typeof r?.accessToken === 'string' && typeof r.key === 'string' && typeof r.expiresOn === 'number')
         .map((r) => ({...r, expiresOn: trustedExpiry(r.accessToken, r.expiresOn, r.obtainedAt ?? Date.now())}))
     } catch (error) {
-      if (error instanceof UnreadableBlobError || error instanceof SyntaxError) return []
-      throw error
+      if (!(error instanceof UnreadableBlobError || error instanceof SyntaxError)) throw error
+      // A miss, never a failure: the next token replaces the file.
+      this.warn?.(`the cached tokens in ${this.blobs.path(this.name)} are damaged and were ignored (${error.message.split('\n')[0]}); the next token replaces them`)
+      return []
     }
   }
 }

@@ -10,8 +10,12 @@ import {type BrowserCommand, browserCommand} from '../helpers/browser-command.js
 import {BIN, closeEmulatorSandbox, ROOT, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 import {endTmuxShell} from '../helpers/tmux.js'
 
-/** Commands whose examples another test file covers (export/import have their own suite; serve-identity and exec: test/identity/help-examples.test.ts). */
-const COVERED_ELSEWHERE = new Set(['export-profile', 'exec', 'import-profile', 'serve-identity'])
+/**
+ * Commands whose examples another test file covers (export/import have their own suite; serve-identity
+ * and exec: test/identity/help-examples.test.ts; rekey changes the key of the config dir the other
+ * examples use: test/hardening/damaged-store.test.ts runs each of its examples).
+ */
+const COVERED_ELSEWHERE = new Set(['export-profile', 'exec', 'import-profile', 'rekey', 'serve-identity'])
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: (string | {command: string})[]; pluginName: string}>}
 const EXAMPLES = Object.entries(manifest.commands)

@@ -56,7 +56,10 @@ describe('storage: choosing a backend', function () {
     assert.match(first.warnings![0], /OS keychain .* did not answer.*no D-Bus session bus.*AES-256-GCM encrypted file/)
     assert.match(first.description!.secrets, /encrypted files in .*secrets \(AES-256-GCM, key: the key file .*file\.key\)/)
     assert.deepEqual(first.results, [null, 'v'])
-    assert.deepEqual(JSON.parse(readFileSync(join(configDir, 'storage.json'), 'utf8')), {backend: 'file', version: 1})
+    // storage.json also records the key's source with a check value (issue 18).
+    const {key, ...record} = JSON.parse(readFileSync(join(configDir, 'storage.json'), 'utf8'))
+    assert.deepEqual(record, {backend: 'file', version: 1})
+    assert.equal(key.source, 'key-file')
     assert.equal(second.kind, 'file')
     assert.deepEqual(second.warnings, [], 'the warning is said once, on first use')
   })
