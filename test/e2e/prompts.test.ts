@@ -11,7 +11,7 @@ import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '
  * The create-profile and delete-profile prompts on a real terminal (tmux): a person types, makes
  * mistakes, picks from lists. Every keystroke goes through the terminal as a person's would.
  */
-describe('prompts on a terminal (tmux): create-profile and delete-profile', function () {
+describe('on a terminal (tmux): create-profile and delete-profile prompts, the device-code countdown', function () {
   this.timeout(60_000)
   const socket = `entratool-prompts-${process.pid}`
   let emu: Emulator
@@ -184,6 +184,27 @@ describe('prompts on a terminal (tmux): create-profile and delete-profile', func
     await run('entratool delete-profile --name typed-by-hand --yes')
     await waitFor(/Profile 'typed-by-hand' deleted[\s\S]*exit=0/)
     assert.doesNotMatch(screen(), /Delete profile/)
+  })
+
+  it('device code on a terminal: the time left is rewritten in place, then success on a clean line', async () => {
+    const made = await runCli(['create-profile', '--name', 'dc', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', PUBLIC_CLIENT_ID, '--authority', emu.authority(), '--ca-file', emu.caFile, '--flow', 'device-code', '--scope', `${API_APP_ID_URI}/Data.Read`], {env})
+    assert.equal(made.code, 0, made.stderr)
+    emu.control.setDeviceCodeBehavior({expiresIn: 600, interval: 1, mode: 'manual'})
+    try {
+      await run('entratool get-token -p dc > /dev/null')
+      const first = /expires in (\d+:\d\d)/.exec(await waitFor(/⏳ Waiting for sign-in: the code expires in \d+:\d\d/))![1]
+      await sleep(2200)
+      const later = screen()
+      const second = /expires in (\d+:\d\d)/.exec(later)![1]
+      assert.notEqual(second, first, 'the countdown moved')
+      assert.equal(later.match(/expires in/g)!.length, 1, `one line, rewritten in place:\n${later}`)
+      emu.control.setDeviceCodeBehavior({afterPolls: 0, interval: 1, mode: 'approve'})
+      const done = await waitFor(/exit=0/)
+      assert.match(done, /^✓ Authentication successful!/m)
+      assert.doesNotMatch(done, /expires in/, 'the countdown line was blanked')
+    } finally {
+      emu.control.reset()
+    }
   })
 
   it('without a terminal delete-profile deletes without asking (scripts)', async () => {
