@@ -82,17 +82,32 @@ export class ProfileService {
     fields = await this.checkFiles(fields, secrets)
     const now = new Date().toISOString()
     const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
-    // A replaced profile's secrets and tokens belong to another app or account: drop them.
-    const replaced = options.force ? Object.keys(this.store.read().profiles).find((n) => n.toLowerCase() === name.toLowerCase()) : undefined
-    if (replaced) await this.forget(replaced)
-    const stored = await this.saveSecrets(name, secrets)
-    return this.store.create({...profile, ...stored}, options)
+    return this.underNameLock(name, async () => {
+      // A replaced profile's secrets and tokens belong to another app or account: drop them.
+      const replaced = options.force ? Object.keys(this.store.read().profiles).find((n) => n.toLowerCase() === name.toLowerCase()) : undefined
+      if (replaced) await this.forget(replaced)
+      const stored = await this.saveSecrets(name, secrets)
+      return this.store.create({...profile, ...stored}, options)
+    })
   }
 
   async delete(name: string): Promise<Profile> {
-    const profile = await this.store.get(name)
-    await this.forget(name)
-    return this.store.delete(profile.name)
+    const invalid = checkName(name)
+    if (invalid) throw usageError(invalid)
+    return this.underNameLock(name, async () => {
+      const profile = await this.store.get(name)
+      await this.forget(name)
+      return this.store.delete(profile.name)
+    })
+  }
+
+  /**
+   * One locked change per profile name (case-insensitive, as names clash): the secrets, tokens and
+   * the profiles.json entry of a create --force and a delete can no longer interleave and leave a
+   * profile whose secret the other removed. profiles.json keeps its own lock inside.
+   */
+  private async underNameLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return withLock(join(this.store.configDir, 'locks', encodeURIComponent(name.toLowerCase())), work)
   }
 
   /** Removes a profile's cached tokens and stored secrets. */

@@ -71,6 +71,24 @@ describe('damaged stores and hand-edited files: a clear error, never "this is a 
     cases++
   })
 
+  it('20 concurrent create-profile --force and delete-profile on one name never leave a profile without its secret', async () => {
+    for (let round = 0; round < 2; round++) {
+      const runs = Array.from({length: 20}, (_, i) =>
+        i % 2 === 0
+          ? runCli(['create-profile', '--name', 'race', '--force', '--tenant-id', DEFAULT_TENANT_ID, '--client-id', CONFIDENTIAL_CLIENT_ID, '--flow', 'client-credentials', '--client-secret-stdin'], {env, input: `secret-${round}-${i}`})
+          : runCli(['delete-profile', '--name', 'race'], {env}),
+      )
+      for (const res of await Promise.all(runs)) assert.ok(res.code === 0 || (res.code === 3 && /does not exist/.test(res.stderr)), res.stderr)
+      const file = JSON.parse(readFileSync(profilesFile(), 'utf8'))
+      if (file.profiles.race) {
+        assert.ok(file.profiles.race.secretRef, 'the profile names its secret')
+        assert.ok(existsSync(join(box.configDir, 'secrets', 'race%2Fclient-secret.enc')), `round ${round}: profile 'race' exists but its secret was deleted`)
+      }
+    }
+
+    cases++
+  })
+
   describe('keys: changed, wrong or lost → exit 6 naming the cause and the fix', () => {
     const get = (extra: Record<string, string> = {}) => runCli(['get-token', '-p', 'app', '--force'], {env: {...env, ...extra}})
     const keyPath = () => join(box.configDir, 'keys', 'file.key')
