@@ -9,17 +9,17 @@
  *    @azure/identity through a running `entratool serve-identity`, against
  *    `new AzureCliCredential().getToken()` through the real `az` where it is installed.
  *
- * The real az is not signed in to the emulator: az 2.45's MSAL-Python asks
- * login.microsoftonline.com for instance discovery about any authority it does not know, and this
- * benchmark talks to nothing but loopback. Its row is az's "Please run 'az login'" answer: the
- * floor of every real az call (Python start-up and az's command loading, no token work at all).
+ * The real az signs in to the emulator as a service principal (bench/real-az.ts answers MSAL-Python's
+ * instance discovery on loopback) and then answers from its own token cache; should that sign-in
+ * fail, its row is az's "Please run 'az login'" answer, the floor of any real az call, and the
+ * output says why.
  *
  * Environment: BENCH_RUNS (side-by-side rounds, default 15), BENCH_REQUESTS (in-process requests, default 2000).
  */
-import {AzureCliCredential, DefaultAzureCredential} from '@azure/identity'
+import {DefaultAzureCredential} from '@azure/identity'
 import {Config} from '@oclif/core'
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync} from 'node:fs'
+import {type ChildProcess, spawn} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -33,6 +33,7 @@ import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID
 import {emulatorRequest} from '../test/emulator/http-client.js'
 import {baseEnv, BIN, ROOT} from '../test/helpers/cli.js'
 import {machine, median, percentile, removeDir, timeProcess} from './lib.js'
+import {realAzRow} from './real-az.js'
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 15))
 const REQUESTS = Math.max(200, Number(process.env.BENCH_REQUESTS ?? 2000))
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'entratool-bench-identity-'))
   const env: Record<string, string> = {...baseEnv(home), ENTRATOOL_CA_FILE: emu.caFile, ENTRATOOL_CONFIG_DIR: join(home, 'config')}
   let server: ChildProcess | undefined
+  let real: Awaited<ReturnType<typeof realAzRow>> | undefined
   try {
     const created = await timeProcess(
       process.execPath,
@@ -146,38 +148,19 @@ async function main(): Promise<void> {
     // 2. Side by side.
     const served = await serve(env)
     server = served.child
-    const realAz = ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
     const dacEnv = {...baseEnv(home), ...served.vars, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9'}
-    const azEnv = {...baseEnv(home), AZURE_CONFIG_DIR: join(home, 'azure'), PATH: '/usr/bin:/bin'}
+    const verify = (token: string) => jwtVerify(token, jwks, {audience: API_APP_ID_URI})
+    real = await realAzRow(emu, home, baseEnv(home), {clientId: CONFIDENTIAL_CLIENT_ID, resource: API_APP_ID_URI, secret: CLIENT_SECRET, tenantId: DEFAULT_TENANT_ID}, verify)
     const scenarios = [
       {
         async call() {
-          const token = await new DefaultAzureCredential().getToken(SCOPE)
-          await jwtVerify(token.token, jwks, {audience: API_APP_ID_URI})
+          await verify((await new DefaultAzureCredential().getToken(SCOPE)).token)
         },
         env: dacEnv,
         label: '`new DefaultAzureCredential().getToken()` → entratool serve-identity (cached)',
         samples: [] as number[],
       },
-      ...(realAz
-        ? [
-            {
-              async call() {
-                try {
-                  await new AzureCliCredential().getToken(SCOPE)
-                } catch (error) {
-                  if (/az login/.test((error as Error).message)) return
-                  throw error
-                }
-
-                throw new Error('the real az returned a token: update this row\'s label')
-              },
-              env: azEnv,
-              label: `\`new AzureCliCredential().getToken()\` → real ${azVersion(azEnv)}, not signed in: az's floor`,
-              samples: [] as number[],
-            },
-          ]
-        : []),
+      ...(real.row ? [{...real.row, samples: [] as number[]}] : []),
     ]
     emu.control.clearRequests()
     for (let round = 0; round < RUNS + 2; round++) {
@@ -200,20 +183,16 @@ async function main(): Promise<void> {
 
     lines.push(`Side by side, ${RUNS} interleaved rounds after 2 warm-up (a new credential object per call, as a short-lived script has):`, '', '| scenario | median ms | p90 ms | min ms |', '| --- | ---: | ---: | ---: |')
     for (const s of scenarios) lines.push(`| ${s.label} | ${median(s.samples).toFixed(1)} | ${percentile(s.samples, 90).toFixed(1)} | ${Math.min(...s.samples).toFixed(1)} |`)
-    if (scenarios.length === 2) lines.push('', `az's floor / DefaultAzureCredential through serve-identity: ${(median(scenarios[1].samples) / median(scenarios[0].samples)).toFixed(0)}x (medians).`)
-    else lines.push('', 'No real az installed here: only the serve-identity row.')
+    if (scenarios.length === 2) lines.push('', `Real az / DefaultAzureCredential through serve-identity: ${(median(scenarios[1].samples) / median(scenarios[0].samples)).toFixed(0)}x (medians).`)
+    if (real.note) lines.push('', real.note)
     lines.push(`Token requests to the emulator during the side-by-side rounds: ${emu.control.requests().filter((r) => r.endpoint === 'token').length}.`)
     process.stdout.write(`${lines.join('\n')}\n`)
   } finally {
     server?.kill('SIGTERM')
+    await real?.stop()
     await emu.stop()
     removeDir(home)
   }
-}
-
-function azVersion(env: Record<string, string>): string {
-  const res = spawnSync('az', ['version', '--output', 'tsv', '--query', '"azure-cli"'], {encoding: 'utf8', env})
-  return res.status === 0 && res.stdout.trim() ? `az ${res.stdout.trim()}` : 'az'
 }
 
 await main()

@@ -10,8 +10,9 @@
  * az's requests to 127.0.0.1 (the emulator, the stand-in ARM) directly: nothing leaves the machine.
  * The stand-in ARM answers az login's tenant and subscription listings with empty lists.
  */
+import {spawnSync} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http'
 import {createServer as createHttpsServer, type Server as HttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
@@ -115,4 +116,64 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   }
 
   return {env, stop}
+}
+
+/** One timed row of a side-by-side table: `call` throws when the result is not what `label` claims. */
+export interface AzRow {
+  call: () => Promise<void>
+  env: Record<string, string>
+  label: string
+}
+
+/**
+ * The real az's row beside entratool's, for both benchmarks that compare with it: AzureCliCredential
+ * through a real az signed in to the emulator (its own MSAL cache, as on a workstation) when the
+ * sign-in works, else az's "Please run 'az login'" answer, the floor of any real az call. `note`
+ * says which, or that no az is installed (then there is no row).
+ */
+export async function realAzRow(emu: Emulator, home: string, env: Record<string, string>, identity: {clientId: string; resource: string; secret: string; tenantId: string}, verify: (token: string) => Promise<unknown>): Promise<{note: string; row?: AzRow; stop: () => Promise<void>}> {
+  const {AzureCliCredential} = await import('@azure/identity')
+  const scope = `${identity.resource}/.default`
+  const installed = ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
+  if (!installed) return {note: 'No real az installed here: no az row.', stop: async () => {}}
+  try {
+    const signedIn = await signInRealAz(emu, join(home, 'real-az'), identity.clientId, identity.secret, identity.tenantId, identity.resource)
+    const azEnv = {...env, ...signedIn.env}
+    return {
+      note: '',
+      row: {
+        async call() {
+          await verify((await new AzureCliCredential().getToken(scope)).token)
+        },
+        env: azEnv,
+        label: `AzureCliCredential → real ${azVersion(azEnv)}, signed in to the emulator (its own MSAL cache)`,
+      },
+      stop: signedIn.stop,
+    }
+  } catch (error) {
+    const azEnv = {...env, AZURE_CONFIG_DIR: join(home, 'azure'), PATH: '/usr/bin:/bin'}
+    return {
+      note: `The real az could not sign in to the emulator (${(error as Error).message.split('\n')[0]}): its row is az's "Please run 'az login'" answer, the floor of any real az call.`,
+      row: {
+        async call() {
+          try {
+            await new AzureCliCredential().getToken(scope)
+          } catch (error_) {
+            if (/az login/.test((error_ as Error).message)) return
+            throw error_
+          }
+
+          throw new Error("the real az returned a token: update this row's label")
+        },
+        env: azEnv,
+        label: `AzureCliCredential → real ${azVersion(azEnv)}, not signed in: az's floor`,
+      },
+      stop: async () => {},
+    }
+  }
+}
+
+function azVersion(env: Record<string, string>): string {
+  const res = spawnSync('az', ['version', '--output', 'tsv', '--query', '"azure-cli"'], {encoding: 'utf8', env})
+  return res.status === 0 && res.stdout.trim() ? `az ${res.stdout.trim()}` : 'az'
 }

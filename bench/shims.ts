@@ -13,8 +13,7 @@
  * Environment: BENCH_RUNS (default 15), BENCH_WARMUP (default 2).
  */
 import {AzureCliCredential, AzureDeveloperCliCredential} from '@azure/identity'
-import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync} from 'node:fs'
+import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -25,7 +24,7 @@ import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID
 import {emulatorRequest} from '../test/emulator/http-client.js'
 import {baseEnv, BIN} from '../test/helpers/cli.js'
 import {machine, median, percentile, removeDir, timeProcess} from './lib.js'
-import {type RealAz, signInRealAz} from './real-az.js'
+import {realAzRow} from './real-az.js'
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 15))
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 2))
@@ -56,7 +55,6 @@ async function main(): Promise<void> {
     await run(['shim', 'install', '--dir', shims, '-p', 'ci'])
     await run(['get-token', '-p', 'ci', '-q'])
     const jwks = createLocalJWKSet((await emulatorRequest(emu, 'GET', `/${DEFAULT_TENANT_ID}/discovery/v2.0/keys`)).json() as never)
-    const realAz = ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
 
     // The SDK spawns az/azd with this process's environment: each scenario swaps it in for its call.
     const withEnv = async (scenarioEnv: Record<string, string>, fn: () => Promise<void>) => {
@@ -93,46 +91,8 @@ async function main(): Promise<void> {
         samples: [],
       },
     ]
-    let realNote = realAz ? '' : 'No real az installed here: only the shim rows.'
-    let signedIn: RealAz | undefined
-    if (realAz) {
-      try {
-        signedIn = await signInRealAz(emu, join(home, 'real-az'), CONFIDENTIAL_CLIENT_ID, CLIENT_SECRET, DEFAULT_TENANT_ID, API_APP_ID_URI)
-      } catch (error) {
-        realNote = `The real az could not sign in to the emulator (${(error as Error).message.split('\n')[0]}): its row is az's "Please run 'az login'" answer, the floor of any real az call.`
-      }
-    }
-
-    if (realAz && signedIn) {
-      const azEnv = {...env, ...signedIn.env}
-      scenarios.push({
-        async call() {
-          emu.control.clearRequests()
-          const token = await new AzureCliCredential().getToken(SCOPE)
-          await jwtVerify(token.token, jwks, {audience: API_APP_ID_URI})
-        },
-        env: azEnv,
-        id: 'real-az',
-        label: `AzureCliCredential → real ${azVersion(azEnv)}, signed in to the emulator (its own MSAL cache)`,
-        samples: [],
-      })
-    } else if (realAz) {
-      const azEnv = {...env, AZURE_CONFIG_DIR: join(home, 'azure'), PATH: '/usr/bin:/bin'}
-      scenarios.push({
-        async call() {
-          try {
-            await new AzureCliCredential().getToken(SCOPE)
-            throw new Error('the real az returned a token: update this row\'s label')
-          } catch (error) {
-            if (!/az login/.test((error as Error).message)) throw error
-          }
-        },
-        env: azEnv,
-        id: 'real-az',
-        label: `AzureCliCredential → real ${azVersion(azEnv)}, not signed in: az's floor`,
-        samples: [],
-      })
-    }
+    const real = await realAzRow(emu, home, env, {clientId: CONFIDENTIAL_CLIENT_ID, resource: API_APP_ID_URI, secret: CLIENT_SECRET, tenantId: DEFAULT_TENANT_ID}, (token) => jwtVerify(token, jwks, {audience: API_APP_ID_URI}))
+    if (real.row) scenarios.push({...real.row, id: 'real-az', samples: []})
 
     for (let round = 0; round < WARMUP + RUNS; round++) {
       for (const s of scenarios) {
@@ -154,21 +114,16 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: |',
       ...scenarios.map((s) => `| ${s.label} | ${median(s.samples).toFixed(0)} | ${percentile(s.samples, 90).toFixed(0)} | ${Math.min(...s.samples).toFixed(0)} |`),
     ]
-    if (realNote) lines.push('', realNote)
+    if (real.note) lines.push('', real.note)
     const shim = scenarios.find((s) => s.id === 'shim-az')!
-    const real = scenarios.find((s) => s.id === 'real-az')
-    if (real) lines.push('', `Real az / shimmed AzureCliCredential: ${(median(real.samples) / median(shim.samples)).toFixed(1)}x (medians).`)
+    const realAz = scenarios.find((s) => s.id === 'real-az')
+    if (realAz) lines.push('', `Real az / shimmed AzureCliCredential: ${(median(realAz.samples) / median(shim.samples)).toFixed(1)}x (medians).`)
     process.stdout.write(`${lines.join('\n')}\n`)
-    await signedIn?.stop()
+    await real.stop()
   } finally {
     await emu.stop()
     removeDir(home)
   }
-}
-
-function azVersion(env: Record<string, string>): string {
-  const res = spawnSync('az', ['version', '--output', 'tsv', '--query', '"azure-cli"'], {encoding: 'utf8', env})
-  return res.status === 0 && res.stdout.trim() ? `az ${res.stdout.trim()}` : 'az'
 }
 
 await main()
