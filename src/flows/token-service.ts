@@ -10,7 +10,7 @@ import {configDir, openStorage} from '../storage/open-storage.js'
 import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
 import type {Storage} from '../storage/storage.js'
 import {localTime} from '../lib/time.js'
-import {recordKey, TokenRecords} from '../tokens/token-records.js'
+import {damagedCacheTopic, recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenResult} from './contract.js'
 import type {FlowRunner} from './flow-runner.js'
 import type {FlowEntry} from './registry.js'
@@ -59,13 +59,8 @@ export class TokenService {
     const otherAccount = request.loginHint !== undefined && request.loginHint.toLowerCase() !== profile?.account?.username.toLowerCase()
     const signInAsked = Boolean(request.prompt) || otherAccount
     const reuse = !request.force && !request.refresh && !signInAsked
-    // One warning per run, however often a damaged token file is read.
-    const warned = new Set<string>()
-    const warn = (line: string) => {
-      if (!warned.has(line)) ui.warn(line)
-      warned.add(line)
-    }
-
+    // One warning per run for a profile's damaged cache, however often and in however many files it is met.
+    const warn = (line: string) => ui.warnOnce(damagedCacheTopic(name), line)
     const cached = reuse ? await findCachedToken(settings, storage, warn) : undefined
     if (cached) {
       announceCached(ui, cached)

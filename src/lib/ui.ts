@@ -35,6 +35,7 @@ export class Ui implements FlowUi {
   private readonly colour: boolean
   /** Width of the line a countdown keeps rewriting on a terminal; 0 when none is showing. */
   private live = 0
+  private readonly warnedTopics = new Set<string>()
   private readonly options: UiOptions
   private readonly stream: NodeJS.WritableStream
 
@@ -80,6 +81,13 @@ export class Ui implements FlowUi {
 
   warn(line: string): void {
     this.write(this.paint('yellow', `Warning: ${line}`))
+  }
+
+  /** One warning per topic and run, however many places meet the same problem (a profile's damaged cache files). */
+  warnOnce(topic: string, line: string): void {
+    if (this.warnedTopics.has(topic)) return
+    this.warnedTopics.add(topic)
+    this.warn(line)
   }
 
   localTime(date: Date): string {

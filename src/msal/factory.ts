@@ -7,6 +7,7 @@ import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
 import {AuthorityMetadata} from './authority-metadata.js'
+import {damagedCacheTopic} from '../tokens/token-records.js'
 import {ProfileCachePlugin} from './cache-plugin.js'
 import {NetworkClient, proxyFromEnv} from './network-client.js'
 
@@ -73,7 +74,7 @@ export class MsalClients implements MsalFactory {
    * profile lock, so that other processes can refresh meanwhile.
    */
   lockCacheAccess(lock: () => Promise<() => Promise<void>>): void {
-    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warn(line))
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
     this.cachePlugin.guard = lock
   }
 
@@ -99,7 +100,7 @@ export class MsalClients implements MsalFactory {
 
   private async configuration(): Promise<Configuration> {
     const host = new URL(this.settings.authority).host
-    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warn(line))
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
     return {
       auth: {
         authority: this.settings.authority,

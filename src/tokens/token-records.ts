@@ -113,3 +113,8 @@ export class TokenRecords {
     }
   }
 }
+
+/** The Ui.warnOnce topic shared by a profile's token records and its MSAL cache file: one warning when both are damaged. */
+export function damagedCacheTopic(profile: string): string {
+  return `damaged-cache:${profile}`
+}
