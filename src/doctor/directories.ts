@@ -1,7 +1,7 @@
 import {type Stats} from 'node:fs'
-import {access, constants, readdir, stat} from 'node:fs/promises'
-import {join} from 'node:path'
+import {access, constants, stat} from 'node:fs/promises'
 
+import {exposedFiles} from '../storage/exposed-files.js'
 import {type CheckResult, fail, ok, warn} from './check.js'
 
 export interface Directories {
@@ -56,30 +56,7 @@ async function directoryCheck(name: string, dir: string, tooOpen: number, platfo
 
 async function protectedFilesCheck(configDir: string): Promise<CheckResult> {
   const name = 'key and secret files'
-  const exposed: string[] = []
-  let count = 0
-  for (const sub of PROTECTED) {
-    const dir = join(configDir, sub)
-    let entries: string[]
-    try {
-      entries = await readdir(dir)
-    } catch {
-      continue
-    }
-
-    for (const entry of entries) {
-      const file = join(dir, entry)
-      try {
-        const info = await stat(file)
-        if (!info.isFile()) continue
-        count++
-        if (info.mode & 0o077) exposed.push(`${file} (mode ${octal(info.mode)})`)
-      } catch {
-        // Gone between the listing and the stat: nothing to protect.
-      }
-    }
-  }
-
+  const {count, exposed} = await exposedFiles(configDir, PROTECTED)
   if (exposed.length > 0) {
     const files = exposed.map((f) => f.replace(/ \(mode.*$/, ''))
     return fail(name, `readable by group or others: ${exposed.join(', ')}`, `chmod 600 ${files.join(' ')}`)

@@ -1,9 +1,11 @@
 import {join} from 'node:path'
 
 import {usageError} from '../errors.js'
+import {ensurePrivateDir} from '../lib/fs-safe.js'
 import {withLock} from '../lib/lock.js'
 import {BACKEND_KINDS, readBackendRecord, recordFile} from '../storage/backend-record.js'
 import {openBackend, storageFor} from '../storage/backends.js'
+import {exposedFiles} from '../storage/exposed-files.js'
 import {keyFile} from '../storage/file-key.js'
 import {type KeySource, verifyKey} from '../storage/key-check.js'
 import {KeychainSecretStore} from '../storage/keychain-store.js'
@@ -22,6 +24,8 @@ const PROBE_ENTRY = 'probe'
  */
 export default async function credentialProvider(options: CredentialProviderOptions): Promise<Storage> {
   const {configDir, env} = options
+  // A planted symlink or another user's directory is refused before anything is read or written.
+  await ensurePrivateDir(configDir)
   const forced = forcedBackend(env)
   const recorded = await readBackendRecord(configDir)
   const warnings: string[] = []
@@ -48,6 +52,12 @@ export default async function credentialProvider(options: CredentialProviderOpti
   // A changed, wrong or lost key is named now (exit 6), not met as files that will not open.
   if (key) await verifyKey(configDir, key, keySource(backend.kind, env), keyFile(join(configDir, 'keys')))
   if (backend.kind === 'plaintext') warnings.push('ENTRATOOL_STORAGE=plaintext: tokens and secrets are stored UNENCRYPTED on disk')
+  // As ssh warns about a private key others can read: a key or secret file restored with loose modes.
+  if (process.platform !== 'win32') {
+    const {exposed} = await exposedFiles(configDir, ['keys', 'secrets'])
+    if (exposed.length > 0) warnings.push(`readable by group or others: ${exposed.join(', ')}; run \`chmod 600 ${exposed.map((f) => f.replace(/ \(mode.*$/, '')).join(' ')}\``)
+  }
+
   return storageFor(backend, configDir, key, warnings)
 }
 

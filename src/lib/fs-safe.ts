@@ -1,13 +1,40 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, open, rename, rm} from 'node:fs/promises'
+import type {Stats} from 'node:fs'
+import {chmod, lstat, mkdir, open, rename, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {storageError} from '../errors.js'
 
-/** Creates a directory only the user can enter (0700), tightening it if it already exists. */
+/**
+ * Creates a directory only the user can enter (0700). An existing one is used as it is, never
+ * chmod-ed (ENTRATOOL_CONFIG_DIR=$HOME must not change $HOME), and only when it is a real directory
+ * owned by this user: a planted symlink or another user's directory is refused, so no file of ours
+ * (and no mode change) lands where someone else chose.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
+  const existing = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
+  if (existing) {
+    refuseUnsafeDir(dir, existing)
+    return
+  }
+
+  // mkdir -p gives 0700 to the directories it creates and leaves existing parents alone; the
+  // chmod undoes a umask that took the owner's own bits, on the directory just made and checked.
   await mkdir(dir, {mode: 0o700, recursive: true})
-  await chmod(dir, 0o700)
+  const made = await lstat(dir)
+  refuseUnsafeDir(dir, made)
+  if ((made.mode & 0o777) !== 0o700) await chmod(dir, 0o700)
+}
+
+function refuseUnsafeDir(dir: string, info: Stats): void {
+  const next = 'point ENTRATOOL_CONFIG_DIR at a directory you own, or move this one aside and let entratool create it'
+  if (info.isSymbolicLink()) throw storageError(`${dir} is a symbolic link; entratool keeps its files only in a real directory`, {next})
+  if (!info.isDirectory()) throw storageError(`${dir} is not a directory`, {next})
+  const uid = process.getuid?.()
+  if (uid !== undefined && info.uid !== uid) throw storageError(`${dir} belongs to another user (uid ${info.uid}); entratool keeps its files only in a directory you own`, {next})
 }
 
 /**

@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path'
 
 import {usageError} from '../errors.js'
 import {discoverFlows, findFlow} from '../flows/registry.js'
+import {ensurePrivateDir} from '../lib/fs-safe.js'
 import {withLock} from '../lib/lock.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
 import {secretKey, type Storage} from '../storage/storage.js'
@@ -107,6 +108,8 @@ export class ProfileService {
    * profile whose secret the other removed. profiles.json keeps its own lock inside.
    */
   private async underNameLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    // The config directory itself is checked (no planted symlink, no other owner) before its locks/ is made.
+    await ensurePrivateDir(this.store.configDir)
     return withLock(join(this.store.configDir, 'locks', encodeURIComponent(name.toLowerCase())), work)
   }
 
