@@ -10,7 +10,7 @@ import {secretKey, type Storage} from '../storage/storage.js'
 import {TokenRecords} from '../tokens/token-records.js'
 import {certificateProblem, fileProblem} from './credential-files.js'
 import type {Profile} from './profile.js'
-import {ProfileStore} from './store.js'
+import {alreadyExists, clashingName, ProfileStore} from './store.js'
 import {authorityUrl, checkAuthority, checkClientId, checkName, checkTenant} from './validate.js'
 
 /** Profile fields as given by flags or prompts; undefined = not given. */
@@ -84,9 +84,11 @@ export class ProfileService {
     const now = new Date().toISOString()
     const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
     return this.underNameLock(name, async () => {
+      // Refused before any secret is written: a clash must not overwrite the existing profile's secret.
+      const clash = clashingName(this.store.read().profiles, name)
+      if (clash && !options.force) throw alreadyExists(clash, name)
       // A replaced profile's secrets and tokens belong to another app or account: drop them.
-      const replaced = options.force ? Object.keys(this.store.read().profiles).find((n) => n.toLowerCase() === name.toLowerCase()) : undefined
-      if (replaced) await this.forget(replaced)
+      if (clash) await this.forget(clash)
       const stored = await this.saveSecrets(name, secrets)
       return this.store.create({...profile, ...stored}, options)
     })

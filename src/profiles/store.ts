@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {configError, storageError, usageError} from '../errors.js'
+import {configError, type EntraToolError, storageError, usageError} from '../errors.js'
 import {withLock} from '../lib/lock.js'
 import {checkProfile, checkProfilesFile, type Profile, type ProfilesFile} from './profile.js'
 import {checkName} from './validate.js'
@@ -23,12 +23,8 @@ export class ProfileStore {
 
   async create(profile: Profile, options: {force?: boolean; makeDefault?: boolean} = {}): Promise<Profile> {
     return this.mutate((data) => {
-      const clash = Object.keys(data.profiles).find((name) => name.toLowerCase() === profile.name.toLowerCase())
-      if (clash && !options.force) {
-        throw configError(clash === profile.name ? `profile '${clash}' already exists` : `profile '${clash}' already exists (names differ only in case)`, {
-          next: `choose another --name, change it with \`entratool edit-profile --name ${clash}\`, or replace it with --force`,
-        })
-      }
+      const clash = clashingName(data.profiles, profile.name)
+      if (clash && !options.force) throw alreadyExists(clash, profile.name)
 
       if (clash) delete data.profiles[clash]
       data.profiles[profile.name] = profile
@@ -134,4 +130,15 @@ function requireProfile(data: ProfilesFile, name: string, file: string): Profile
   }
 
   return profile
+}
+
+/** The existing profile a new one named `name` would replace: names clash case-insensitively. */
+export function clashingName(profiles: Record<string, unknown>, name: string): string | undefined {
+  return Object.keys(profiles).find((existing) => existing.toLowerCase() === name.toLowerCase())
+}
+
+export function alreadyExists(clash: string, name: string): EntraToolError {
+  return configError(clash === name ? `profile '${clash}' already exists` : `profile '${clash}' already exists (names differ only in case)`, {
+    next: `choose another --name, change it with \`entratool edit-profile --name ${clash}\`, or replace it with --force`,
+  })
 }

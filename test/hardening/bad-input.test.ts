@@ -69,6 +69,7 @@ describe('bad input: exit code, one plain error, nothing on stdout, config uncha
     {argv: ['create-profile', '--name', 'prüfung', '--tenant-id', GUID, '--client-id', GUID], code: 2, name: 'unicode name'},
     {argv: ['create-profile', '--name', 'WORK', '--tenant-id', GUID, '--client-id', GUID], code: 3, name: 'name differing only in case', says: /differ only in case/},
     {argv: ['create-profile', '--name', 'work', '--tenant-id', GUID, '--client-id', GUID], code: 3, name: 'existing name without --force', says: /already exists/},
+    {argv: ['create-profile', '--name', 'app', '--tenant-id', GUID, '--client-id', GUID, '--flow', 'client-credentials', '--client-secret-stdin'], code: 3, input: 'another-secret', name: 'existing name with a new secret, without --force: the stored secret is kept', says: /already exists/},
     {argv: ['get-token', '-p', '../etc'], code: 2, name: 'get-token with an invalid profile name'},
     {argv: ['show-profile', '--name', 'a/b'], code: 2, name: 'show-profile with an invalid name'},
     {argv: ['get-token', '-p', 'nope'], code: 3, name: 'unknown profile', says: /does not exist/},
