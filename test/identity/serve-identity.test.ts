@@ -109,7 +109,11 @@ describe('serve-identity: the App Service managed-identity endpoint (curl, raw H
 
   it('refuses a wrong or missing header (401), a web page (Origin, 403), other methods (405), without saying anything about tokens', async () => {
     const url = `${served.env.IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=${API_APP_ID_URI}`
-    const wrong = await curl(['-H', `X-IDENTITY-HEADER: ${served.env.IDENTITY_HEADER.slice(0, -1)}A`, url])
+    const secret = served.env.IDENTITY_HEADER
+    // Change the last character to one it is not (a fixed letter would equal it one time in 64).
+    const wrongSecret = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`
+    assert.notEqual(wrongSecret, secret)
+    const wrong = await curl(['-H', `X-IDENTITY-HEADER: ${wrongSecret}`, url])
     assert.equal(wrong.status, 401)
     assert.match(JSON.parse(wrong.body).message, /header is wrong/)
     assert.equal((await curl([url])).status, 401)
