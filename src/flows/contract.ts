@@ -33,6 +33,53 @@ export interface FlowDescriptor {
   needs: string[]
   /** Imports the flow's code; called only when this flow is chosen. */
   load(): Promise<Flow>
+  /**
+   * The profile settings this flow reads, declared rather than listed in the core: create-profile
+   * and edit-profile take them as flags, help and shell completion list them, the profile stores
+   * them, and the flow finds their values in `settings.options`. Added in contract version 1.
+   */
+  options?: FlowOption[]
+}
+
+/**
+ * How an option's value is written and checked. `string` is one line of text; `path` a file, stored
+ * absolute; `boolean` a switch with a `--no-` form; `port` 1 to 65535; `port-range` written `A-B`,
+ * stored as `[A, B]`.
+ */
+export type FlowOptionType = 'boolean' | 'integer' | 'path' | 'port' | 'port-range' | 'string'
+
+/** An option's value as the profile stores it and the flow receives it. */
+export type FlowOptionValue = [number, number] | boolean | number | string
+
+/** The values of the options a profile sets, by option name; an option not set is absent. */
+export type FlowOptionValues = Readonly<Record<string, FlowOptionValue | undefined>>
+
+/** One profile setting a flow declares (see `FlowDescriptor.options`). */
+export interface FlowOption {
+  /** The key in profiles.json and in `settings.options`, camelCase: `certificatePath`. */
+  name: string
+  /** The create-profile/edit-profile flag, kebab-case without dashes: `certificate`. */
+  flag: string
+  /** One sentence for help. */
+  description: string
+  type: FlowOptionType
+  /** The value's placeholder in help, e.g. `<path>`; by default one for the type. */
+  helpValue?: string
+  /** An environment variable that, when set, wins over the profile's value when a token is got. */
+  env?: string
+  /**
+   * Profile keys that keep `env` from applying when the profile sets them: the environment never
+   * replaces a credential the profile names (a certificate, a stored secret's `secretRef`).
+   */
+  envUnlessProfileHas?: string[]
+  /**
+   * Options (by name) that cannot be set together with this one, such as a port and a port range.
+   * Given on one command line, they are refused; a value from a flag or the environment hides the
+   * others' stored values.
+   */
+  exclusive?: string[]
+  /** Values shell completion offers; the option still accepts others. */
+  completions?: string[]
 }
 
 export interface Flow {

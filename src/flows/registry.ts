@@ -1,7 +1,8 @@
 import type {Interfaces} from '@oclif/core'
 
 import {configError} from '../errors.js'
-import {FLOW_CONTRACT_VERSION, FLOWS_HOOK, type FlowDescriptor} from './contract.js'
+import {declarationProblem} from '../settings/flow-options.js'
+import {FLOW_CONTRACT_VERSION, FLOWS_HOOK, type FlowDescriptor, type FlowOption} from './contract.js'
 
 export interface FlowEntry extends FlowDescriptor {
   /** The npm name of the plugin that provides the flow. */
@@ -28,17 +29,21 @@ export async function discoverFlows(config: Interfaces.Config): Promise<FlowCata
   const flows: FlowEntry[] = []
   const problems: FlowProblem[] = result.failures.map(({error, plugin}) => ({plugin: plugin.name, problem: `its flows hook failed: ${error.message}`}))
   const seen = new Map<string, string>()
-  for (const {plugin, result: descriptors} of result.successes) {
+  const options = new Map<string, FlowOption>()
+  // In plugin order, not completion order: which of two clashing declarations wins must not vary.
+  const answers = [...result.successes].sort((a, b) => a.plugin.name.localeCompare(b.plugin.name))
+  for (const {plugin, result: descriptors} of answers) {
     if (!Array.isArray(descriptors)) {
       problems.push({plugin: plugin.name, problem: 'its flows hook did not return a list of flows'})
       continue
     }
 
     for (const descriptor of descriptors as FlowDescriptor[]) {
-      const problem = checkDescriptor(descriptor, seen)
+      const problem = checkDescriptor(descriptor, seen) ?? optionsProblem(descriptor, options)
       if (problem) problems.push({plugin: plugin.name, problem})
       else {
         seen.set(descriptor.id, plugin.name)
+        for (const option of descriptor.options ?? []) options.set(option.name, option)
         flows.push({...descriptor, plugin: plugin.name})
       }
     }
@@ -58,6 +63,18 @@ function checkDescriptor(d: FlowDescriptor, seen: Map<string, string>): string |
   if (d.kind !== 'application' && d.kind !== 'delegated') return `flow '${d.id}' has an invalid kind ${JSON.stringify(d.kind)}`
   if (typeof d.load !== 'function') return `flow '${d.id}' has no load()`
   if (seen.has(d.id)) return `flow '${d.id}' is already provided by ${seen.get(d.id)}`
+}
+
+function optionsProblem(d: FlowDescriptor, accepted: ReadonlyMap<string, FlowOption>): string | undefined {
+  const problem = declarationProblem(d.options, accepted)
+  if (problem) return `flow '${d.id}': ${problem}`
+}
+
+/** Every option the installed flows declare, each once (flows may share one). */
+export function declaredOptions(catalog: FlowCatalog): FlowOption[] {
+  const byName = new Map<string, FlowOption>()
+  for (const flow of catalog.flows) for (const option of flow.options ?? []) if (!byName.has(option.name)) byName.set(option.name, option)
+  return [...byName.values()]
 }
 
 /** Finds a flow by id or alias (aliases match without regard to case, as the original tool did). */
