@@ -1,8 +1,8 @@
 import {join} from 'node:path'
 
 import {usageError} from '../errors.js'
-import {ensurePrivateDir} from '../lib/fs-safe.js'
-import {withLock} from '../lib/lock.js'
+import {ensurePrivateDir} from '../storage/private-files.js'
+import {withLock} from '../storage/lock.js'
 import {BACKEND_KINDS, readBackendRecord, recordFile} from '../storage/backend-record.js'
 import {openBackend, storageFor} from '../storage/backends.js'
 import {exposedFiles} from '../storage/exposed-files.js'

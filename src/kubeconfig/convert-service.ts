@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
-import {copyFile, chmod, open, readFile, rename, rm, stat} from 'node:fs/promises'
+import {copyFile, chmod, readFile, stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
 import {configError, storageError} from '../errors.js'
+import {writeAtomic} from '../lib/atomic-write.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName} from '../settings/resolve.js'
 import {type ConversionPlan, planConversion} from './convert.js'
@@ -59,22 +59,11 @@ export async function convertKubeconfig(request: ConvertRequest): Promise<Conver
   return {...plan, backup, diff, file}
 }
 
-/** Temp file in the same directory, the original's mode, fsync, rename: never a torn kubeconfig. */
+/** Atomically, with the original's mode: never a torn kubeconfig. */
 async function replaceFile(file: string, text: string, mode: number): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
-    const handle = await open(temp, 'wx', mode)
-    try {
-      await handle.writeFile(text)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await chmod(temp, mode)
-    await rename(temp, file)
+    await writeAtomic(file, text, mode)
   } catch (error) {
-    await rm(temp, {force: true}).catch(() => {})
     throw storageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {next: 'the original is unchanged (and its backup is beside it)'})
   }
 }

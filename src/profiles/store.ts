@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {configError, type EntraToolError, storageError, usageError} from '../errors.js'
-import {withLock} from '../lib/lock.js'
+import {withLock} from '../storage/lock.js'
 import {checkProfile, checkProfilesFile, type Profile, type ProfilesFile} from './profile.js'
 import {checkName} from './validate.js'
 

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
-import {rename, rm, writeFile} from 'node:fs/promises'
 
 import {configError, usageError} from '../errors.js'
+import {writeAtomic} from '../lib/atomic-write.js'
 import {readBoundedFile} from '../lib/bounded-file.js'
 import {canPrompt, readStdin} from '../lib/stdin.js'
 import {secretKey} from '../storage/storage.js'
@@ -151,17 +151,14 @@ export async function readExportInput(file: string | undefined, stdin: NodeJS.Re
 }
 
 /**
- * Writes an export readable by the user alone, by temp file + rename. The directory is left as
+ * Writes an export readable by the user alone, atomically (lib/atomic-write.ts). The directory is left as
  * it is (it is the user's, e.g. a USB stick), unlike entratool's own state directories.
  */
 export async function writeExportFile(file: string, document: string, force: boolean): Promise<void> {
   if (!force && existsSync(file)) throw usageError(`${file} already exists`, {next: 'pass --force to replace it, or choose another --file'})
-  const temp = `${file}.${process.pid}.tmp`
   try {
-    await writeFile(temp, document, {flag: 'wx', mode: 0o600})
-    await rename(temp, file)
+    await writeAtomic(file, document)
   } catch (error) {
-    await rm(temp, {force: true})
     throw usageError(`cannot write --file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
   }
 }

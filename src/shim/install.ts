@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {configError, usageError} from '../errors.js'
-import {writeFileAtomic} from '../lib/fs-safe.js'
+import {writePrivateFile} from '../storage/private-files.js'
 import {shellQuote} from '../lib/render-token.js'
 import {findReal, firstOnPath, isShim, SHIM_MARKER} from './passthrough.js'
 import type {ShimTool} from './run-shim.js'
@@ -43,7 +43,7 @@ export async function installShims(dirInput: string, profile: string | undefined
   const foreign = files.find((file) => existsSync(file) && !isShim(file))
   if (foreign) throw configError(`${foreign} exists and is not an entratool shim; nothing was changed`, {next: 'choose another --dir (the real az must stay where it is, later on PATH)'})
   for (const [i, tool] of SHIM_TOOLS.entries()) {
-    await writeFileAtomic(files[i], shimScript(tool, dir, profile))
+    await writePrivateFile(files[i], shimScript(tool, dir, profile))
     await chmod(files[i], 0o700)
   }
 

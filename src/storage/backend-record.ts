@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {storageError} from '../errors.js'
-import {writeFileAtomic} from '../lib/fs-safe.js'
+import {writePrivateFile} from './private-files.js'
 import type {BackendKind} from './storage.js'
 
 export const BACKEND_KINDS: BackendKind[] = ['keychain', 'file', 'plaintext']
@@ -42,5 +42,5 @@ export async function readBackendRecord(configDir: string): Promise<BackendKind 
 }
 
 export async function writeBackendRecord(configDir: string, backend: BackendKind): Promise<void> {
-  await writeFileAtomic(recordFile(configDir), `${JSON.stringify({backend, version: 1})}\n`)
+  await writePrivateFile(recordFile(configDir), `${JSON.stringify({backend, version: 1})}\n`)
 }

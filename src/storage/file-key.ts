@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {storageError} from '../errors.js'
-import {writeFileAtomic} from '../lib/fs-safe.js'
+import {writePrivateFile} from './private-files.js'
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>
 
@@ -30,7 +30,7 @@ export const keyFile = (keyDir: string) => join(keyDir, 'file.key')
 
 /** Puts a key that moved here from another backend into the key file, so its files stay readable. */
 export async function writeKeyFile(keyDir: string, key: Buffer): Promise<void> {
-  await writeFileAtomic(keyFile(keyDir), key)
+  await writePrivateFile(keyFile(keyDir), key)
 }
 
 async function readOrCreate(file: string, bytes: number): Promise<Buffer> {
@@ -46,7 +46,7 @@ async function readOrCreate(file: string, bytes: number): Promise<Buffer> {
   // its key is the one everybody uses.
   const temp = `${file}.${process.pid}.tmp`
   try {
-    await writeFileAtomic(temp, randomBytes(bytes))
+    await writePrivateFile(temp, randomBytes(bytes))
     await link(temp, file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storageError(`cannot create ${file}: ${(error as Error).message}`, {cause: error})

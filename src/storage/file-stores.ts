@@ -1,7 +1,7 @@
 import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from '../lib/fs-safe.js'
+import {writePrivateFile} from './private-files.js'
 import {seal, unseal} from './sealed-box.js'
 import {type BlobStore, type SecretStore, UndecryptableSecretError, UnreadableBlobError} from './storage.js'
 
@@ -53,7 +53,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async write(name: string, data: Buffer | string): Promise<void> {
-    await writeFileAtomic(this.path(name), this.key ? seal(this.key, data, name) : data)
+    await writePrivateFile(this.path(name), this.key ? seal(this.key, data, name) : data)
   }
 }
 

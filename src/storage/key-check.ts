@@ -3,7 +3,7 @@ import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {storageError} from '../errors.js'
-import {writeFileAtomic} from '../lib/fs-safe.js'
+import {writePrivateFile} from './private-files.js'
 import {recordFile} from './backend-record.js'
 import {unseal} from './sealed-box.js'
 
@@ -37,7 +37,7 @@ export async function readKeyRecord(configDir: string): Promise<KeyRecord | unde
 export async function writeKeyRecord(configDir: string, record: KeyRecord): Promise<void> {
   const file = recordFile(configDir)
   const current = (JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) ?? {}) as Record<string, unknown>
-  await writeFileAtomic(file, `${JSON.stringify({...current, key: record})}\n`)
+  await writePrivateFile(file, `${JSON.stringify({...current, key: record})}\n`)
 }
 
 /**

@@ -2,7 +2,7 @@ import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {storageError, usageError} from '../errors.js'
-import {withLock} from '../lib/lock.js'
+import {withLock} from './lock.js'
 import {readBackendRecord, recordFile} from './backend-record.js'
 import {cacheDir, openBackend} from './backends.js'
 import {fileKey, keyFile} from './file-key.js'
@@ -83,6 +83,6 @@ function opens(key: Buffer, data: Buffer, name: string): Buffer | undefined {
 }
 
 async function writeSealed(file: string, data: Buffer): Promise<void> {
-  const {writeFileAtomic} = await import('../lib/fs-safe.js')
-  await writeFileAtomic(file, data)
+  const {writePrivateFile} = await import('./private-files.js')
+  await writePrivateFile(file, data)
 }

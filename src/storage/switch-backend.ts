@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {withLock} from '../lib/lock.js'
+import {withLock} from './lock.js'
 import {ProfileStore} from '../profiles/store.js'
 import {readBackendRecord, recordFile, writeBackendRecord} from './backend-record.js'
 import {type Backend, cacheDir, openBackend} from './backends.js'

@@ -1,6 +1,7 @@
-import {storageError} from '../errors.js'
-import {ensurePrivateDir} from './fs-safe.js'
 import {dirname} from 'node:path'
+
+import {storageError} from '../errors.js'
+import {ensurePrivateDir} from './private-files.js'
 
 /**
  * Runs `work` holding a cross-process lock on `target` (proper-lockfile: a lock directory whose

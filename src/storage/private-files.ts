@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import type {Stats} from 'node:fs'
-import {chmod, lstat, mkdir, open, rename, rm} from 'node:fs/promises'
+import {chmod, lstat, mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {storageError} from '../errors.js'
+import {writeAtomic} from '../lib/atomic-write.js'
 
 /**
  * Creates a directory only the user can enter (0700). An existing one is used as it is, never
@@ -38,24 +38,14 @@ function refuseUnsafeDir(dir: string, info: Stats): void {
 }
 
 /**
- * Writes a 0600 file by temp file + fsync + rename, so a crash or a concurrent reader sees the old
- * contents or the new, never a torn file.
+ * Writes a 0600 file atomically (lib/atomic-write.ts) in a private directory, made when missing;
+ * a failure is a storage error (exit 6).
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+export async function writePrivateFile(file: string, data: Uint8Array | string): Promise<void> {
   try {
     await ensurePrivateDir(dirname(file))
-    const handle = await open(temp, 'wx', 0o600)
-    try {
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await rename(temp, file)
+    await writeAtomic(file, data)
   } catch (error) {
-    await rm(temp, {force: true}).catch(() => {})
     throw storageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       cause: error,
       next: 'check that the config directory is writable and the disk is not full; nothing was changed',
