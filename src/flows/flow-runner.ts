@@ -5,7 +5,8 @@ import {scrubbedEnv} from '../lib/child-env.js'
 import {MsalClients} from '../msal/factory.js'
 import type {NetworkClient} from '../msal/network-client.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
-import {secretKey, type Storage} from '../storage/storage.js'
+import {type SecretPurpose, secretKey} from '../storage/profile-names.js'
+import type {Storage} from '../storage/storage.js'
 import {checkTokenResult} from '../tokens/token-result.js'
 import type {Clock, FlowContext, TokenResult} from './contract.js'
 import {discoverFlows, type FlowCatalog, type FlowEntry, findFlow} from './registry.js'
@@ -34,7 +35,7 @@ export class FlowRunner {
   context(): FlowContext {
     const {env, settings, signal, storage, ui} = this.deps
     // One-off use has no profile, so no stored secret: only the environment may supply one.
-    const stored = (purpose: 'certificate-password' | 'client-secret') => (settings.oneOff ? undefined : storage.secrets.get(secretKey(settings.profile, purpose)))
+    const stored = (purpose: SecretPurpose) => (settings.oneOff ? undefined : storage.secrets.get(secretKey(settings.profile, purpose)))
     return {
       childEnv: scrubbedEnv(env),
       clock: systemClock,

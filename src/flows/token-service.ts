@@ -1,5 +1,4 @@
 import type {Interfaces} from '@oclif/core'
-import {join} from 'node:path'
 
 import {configError, EntraToolError} from '../errors.js'
 import {acquireLock, withLock} from '../storage/lock.js'
@@ -7,6 +6,7 @@ import type {Ui} from '../lib/ui.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
+import {tokenLock} from '../storage/profile-names.js'
 import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
 import type {Storage} from '../storage/storage.js'
 import {localTime} from '../lib/time.js'
@@ -67,7 +67,7 @@ export class TokenService {
       return cached
     }
 
-    const lockTarget = join(dir, 'cache', name)
+    const lockTarget = tokenLock(dir, name)
     const locked = <T>(work: () => Promise<T>): Promise<T> => (settings.oneOff ? work() : withLock(lockTarget, work))
     const save = async (token: TokenResult, flow: string): Promise<TokenOutcome> => {
       ui.status(`Token expires: ${localTime(token.expiresOn)}`)
@@ -136,7 +136,7 @@ export class TokenService {
     const {dir, name, settings} = await this.resolve(request)
     if (settings.oneOff) return false
     const storage = await openStorage(this.deps.config, this.deps.env)
-    return withLock(join(dir, 'cache', name), () => new TokenRecords(storage.blobs, name).forget(recordKey(settings), accessToken))
+    return withLock(tokenLock(dir, name), () => new TokenRecords(storage.blobs, name).forget(recordKey(settings), accessToken))
   }
 
   private async resolve(request: TokenRequest) {

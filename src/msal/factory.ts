@@ -5,6 +5,7 @@ import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
 import type {ClientCredential, FlowKind, ManagedIdentitySelector, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
+import {msalBlob} from '../storage/profile-names.js'
 import type {Storage} from '../storage/storage.js'
 import {AuthorityMetadata} from './authority-metadata.js'
 import {damagedCacheTopic} from '../tokens/token-records.js'
@@ -74,7 +75,7 @@ export class MsalClients implements MsalFactory {
    * profile lock, so that other processes can refresh meanwhile.
    */
   lockCacheAccess(lock: () => Promise<() => Promise<void>>): void {
-    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, msalBlob(this.settings.profile), (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
     this.cachePlugin.guard = lock
   }
 
@@ -100,7 +101,7 @@ export class MsalClients implements MsalFactory {
 
   private async configuration(): Promise<Configuration> {
     const host = new URL(this.settings.authority).host
-    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, `${this.settings.profile}.msal`, (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
+    this.cachePlugin ??= new ProfileCachePlugin(this.storage.blobs, msalBlob(this.settings.profile), (line) => this.ui.warnOnce(damagedCacheTopic(this.settings.profile), line))
     return {
       auth: {
         authority: this.settings.authority,

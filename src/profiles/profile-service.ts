@@ -1,12 +1,13 @@
 import type {Interfaces} from '@oclif/core'
-import {join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {usageError} from '../errors.js'
 import {discoverFlows, findFlow} from '../flows/registry.js'
 import {ensurePrivateDir} from '../storage/private-files.js'
 import {withLock} from '../storage/lock.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
-import {secretKey, type Storage} from '../storage/storage.js'
+import {msalBlob, nameLock, secretKey, tokenBlob, tokenLock} from '../storage/profile-names.js'
+import type {Storage} from '../storage/storage.js'
 import {TokenRecords} from '../tokens/token-records.js'
 import {certificateProblem, fileProblem} from './credential-files.js'
 import type {Profile} from './profile.js'
@@ -112,7 +113,7 @@ export class ProfileService {
   private async underNameLock<T>(name: string, work: () => Promise<T>): Promise<T> {
     // The config directory itself is checked (no planted symlink, no other owner) before its locks/ is made.
     await ensurePrivateDir(this.store.configDir)
-    return withLock(join(this.store.configDir, 'locks', encodeURIComponent(name.toLowerCase())), work)
+    return withLock(nameLock(this.store.configDir, name), work)
   }
 
   /** Removes a profile's cached tokens and stored secrets. */
@@ -126,9 +127,9 @@ export class ProfileService {
   /** Under the profile's token lock, so a get-token in flight cannot write the tokens back. */
   async clearTokens(name: string): Promise<void> {
     const storage = await this.openStorage()
-    await withLock(join(this.store.configDir, 'cache', name), async () => {
+    await withLock(tokenLock(this.store.configDir, name), async () => {
       await new TokenRecords(storage.blobs, name).clear()
-      await storage.blobs.delete(`${name}.msal`)
+      await storage.blobs.delete(msalBlob(name))
     })
   }
 
@@ -163,7 +164,7 @@ export class ProfileService {
         .sort((a, b) => a.name.localeCompare(b.name))
         .map(async (p) => {
           // One directory listing instead of a read per profile: most profiles have no tokens.
-          const latest = present.has(`${p.name}.tokens`) ? await new TokenRecords(storage.blobs, p.name).latest() : undefined
+          const latest = present.has(tokenBlob(p.name)) ? await new TokenRecords(storage.blobs, p.name).latest() : undefined
           // Ordered for people reading show-profile: identity, then flow settings, then state.
           return {
             name: p.name,

@@ -6,6 +6,7 @@ import {storageError} from '../errors.js'
 import {fileKey, keyFile, writeKeyFile} from './file-key.js'
 import {FileBlobStore, FileSecretStore} from './file-stores.js'
 import {KEYCHAIN_SERVICE, keychainName, KeychainSecretStore} from './keychain-store.js'
+import {cacheDir, secretsDir} from './profile-names.js'
 import type {BackendKind, SecretStore, Storage} from './storage.js'
 
 /** The keychain entry holding the AES key of the encrypted files (secret keys always contain '/'). */
@@ -38,9 +39,6 @@ export async function openBackend(kind: BackendKind, configDir: string, env: Nod
 export function storageFor(backend: Backend, configDir: string, key: Buffer | null, warnings: string[]): Storage {
   return {blobs: new FileBlobStore(cacheDir(configDir), key), description: backend.description, kind: backend.kind, secrets: backend.secrets, warnings}
 }
-
-export const cacheDir = (configDir: string) => join(configDir, 'cache')
-const secretsDir = (configDir: string) => join(configDir, 'secrets')
 
 class KeychainBackend implements Backend {
   readonly description: {secrets: string; tokens: string}

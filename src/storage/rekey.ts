@@ -4,9 +4,10 @@ import {join} from 'node:path'
 import {storageError, usageError} from '../errors.js'
 import {withLock} from './lock.js'
 import {readBackendRecord, recordFile} from './backend-record.js'
-import {cacheDir, openBackend} from './backends.js'
+import {openBackend} from './backends.js'
 import {fileKey, keyFile} from './file-key.js'
 import {keyCheck, type KeySource, readKeyRecord, writeKeyRecord} from './key-check.js'
+import {cacheDir, secretsDir} from './profile-names.js'
 import {seal, unseal} from './sealed-box.js'
 
 export interface RekeyResult {
@@ -44,7 +45,7 @@ export async function rekey(configDir: string, env: NodeJS.ProcessEnv, options: 
     let resealed = 0
     const removed: string[] = []
     const unreadable: string[] = []
-    const dirs = kind === 'file' ? [join(configDir, 'secrets'), cacheDir(configDir)] : [cacheDir(configDir)]
+    const dirs = kind === 'file' ? [secretsDir(configDir), cacheDir(configDir)] : [cacheDir(configDir)]
     for (const dir of dirs) {
       for (const file of (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.enc'))) {
         const name = decodeURIComponent(file.slice(0, -4))

@@ -66,5 +66,3 @@ export interface CredentialProviderOptions {
 }
 
 export const CREDENTIAL_PROVIDER_HOOK = 'entratool:credential-provider'
-
-export const secretKey = (profile: string, purpose: 'certificate-password' | 'client-secret') => `${profile}/${purpose}`

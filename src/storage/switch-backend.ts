@@ -4,8 +4,9 @@ import {join} from 'node:path'
 import {withLock} from './lock.js'
 import {ProfileStore} from '../profiles/store.js'
 import {readBackendRecord, recordFile, writeBackendRecord} from './backend-record.js'
-import {type Backend, cacheDir, openBackend} from './backends.js'
+import {type Backend, openBackend} from './backends.js'
 import {FileBlobStore} from './file-stores.js'
+import {cacheDir} from './profile-names.js'
 import {type BackendKind, UnreadableBlobError} from './storage.js'
 
 /**

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import type {AccountInfo, TokenResult} from '../flows/contract.js'
+import {tokenBlob} from '../storage/profile-names.js'
 import {type BlobStore, UnreadableBlobError} from '../storage/storage.js'
 import {trustedExpiry} from './token-result.js'
 
@@ -47,7 +48,7 @@ export class TokenRecords {
     profile: string,
     private readonly warn?: (line: string) => void,
   ) {
-    this.name = `${profile}.tokens`
+    this.name = tokenBlob(profile)
   }
 
   async clear(): Promise<void> {
