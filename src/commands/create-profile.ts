@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../lib/profile-flags.js'
-import {canPrompt, readSecretFromStdin} from '../lib/stdin.js'
+import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../cli/profile-flags.js'
+import {readSecretFromStdin} from '../cli/secret-stdin.js'
+import {canPrompt} from '../lib/stdin.js'
 import {ProfileService, type SecretsInput} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
 

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {fieldsFromFlags, profileFieldFlags} from '../lib/profile-flags.js'
-import {readSecretFromStdin} from '../lib/stdin.js'
+import {fieldsFromFlags, profileFieldFlags} from '../cli/profile-flags.js'
+import {readSecretFromStdin} from '../cli/secret-stdin.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class EditProfile extends BaseCommand {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {exportPassphrase} from '../lib/passphrase.js'
+import {exportPassphrase} from '../cli/passphrase.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {consentToImport, type ImportItem, ProfileTransfer, readExportInput} from '../profiles/transfer-service.js'
 import {isMicrosoftCloudHost} from '../profiles/validate.js'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {parsePort, parsePortRange} from '../profiles/validate.js'
 import {parseDuration} from './duration.js'
+import {parsePort, parsePortRange} from './ports.js'
 
 /** Durations are written 90, 90s, 5m or 1h; the parsed value is milliseconds. */
 export const durationFlag = Flags.custom<number>({

@@ -28,21 +28,6 @@ export function checkPortRange(range: unknown): string | undefined {
   if (!ok) return `has an invalid port range ${JSON.stringify(range)}: give two ports from 1 to 65535, the lower first`
 }
 
-export function parsePort(input: string): number {
-  const port = /^\d{1,5}$/.test(input.trim()) ? Number(input) : Number.NaN
-  if (!(port >= 1 && port <= 65_535)) throw new Error(`port '${input}' is invalid: give a number from 1 to 65535`)
-  return port
-}
-
-export function parsePortRange(input: string): [number, number] {
-  const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(input)
-  if (!match) throw new Error(`port range '${input}' is invalid: write it as A-B, e.g. 8000-8100`)
-  const low = parsePort(match[1])
-  const high = parsePort(match[2])
-  if (low > high) throw new Error(`port range '${input}' is reversed: write the lower port first`)
-  return [low, high]
-}
-
 /** Cloud names accepted for --authority besides a host or a full authority URL. */
 export const CLOUD_HOSTS: Record<string, string> = {
   china: 'https://login.chinacloudapi.cn',

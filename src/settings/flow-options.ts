@@ -5,7 +5,8 @@
  */
 import {usageError} from '../errors.js'
 import type {FlowOption, FlowOptionType, FlowOptionValue} from '../flows/contract.js'
-import {checkPortRange, parsePort, parsePortRange} from '../profiles/validate.js'
+import {parsePort, parsePortRange} from '../lib/ports.js'
+import {checkPortRange} from '../profiles/validate.js'
 
 const TYPES: readonly FlowOptionType[] = ['boolean', 'integer', 'path', 'port', 'port-range', 'string']
 const OPTION_NAME = /^[a-z][\dA-Za-z]*$/

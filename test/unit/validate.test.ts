@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 
 import {parseDuration} from '../../src/lib/duration.js'
-import {authorityUrl, checkClientId, checkName, checkTenant, parsePort, parsePortRange} from '../../src/profiles/validate.js'
+import {parsePort, parsePortRange} from '../../src/lib/ports.js'
+import {authorityUrl, checkClientId, checkName, checkTenant} from '../../src/profiles/validate.js'
 
 describe('input validation', () => {
   const names: Array<[string, boolean]> = [['work', true], ['a.b_c-1', true], ['x'.repeat(64), true], ['x'.repeat(65), false], ['', false], ['../x', false], ['has space', false], ['ünïcode', false], ['..', false], ['.', false]]

@@ -1,5 +1,5 @@
 import {usageError} from '../errors.js'
-import {canPrompt} from './stdin.js'
+import {canPrompt} from '../lib/stdin.js'
 
 const MIN_LENGTH = 8
 

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {ProfileFields} from '../profiles/profile-service.js'
 import {splitScopes} from '../profiles/validate.js'
-import {portFlag, portRangeFlag} from './flags.js'
+import {portFlag, portRangeFlag} from '../lib/flags.js'
 
 /** The profile fields as flags, shared by create-profile and edit-profile. */
 export const profileFieldFlags = {
