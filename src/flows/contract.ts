@@ -4,13 +4,14 @@
  * A flow plugin registers through the oclif hook event `entratool:flows` and returns
  * `FlowDescriptor[]`. Plugins import only *types* from here: a plugin installed later with
  * `entratool plugins install` cannot resolve the core's node_modules, so everything it needs at
- * run time (MSAL, the UI, storage, typed errors) arrives through the `FlowContext`.
+ * run time (token requests, the UI, secrets, typed errors) arrives through the `FlowContext`.
+ * Every type here is entratool's own: MSAL stays behind the core's facade, so an MSAL release
+ * never changes what a plugin compiles against.
  *
  * Compatibility promise: `FLOW_CONTRACT_VERSION` changes only when a descriptor or context
  * member is removed or changes meaning. Additions keep the version. The core refuses (and reports
  * in `entratool flows`) a descriptor whose `contractVersion` differs.
  */
-import type {ConfidentialClientApplication, CryptoProvider, ManagedIdentityApplication, PublicClientApplication} from '@azure/msal-node'
 
 export const FLOW_CONTRACT_VERSION = 1
 
@@ -119,9 +120,9 @@ export interface FlowSettings {
   timeoutMs: number
   /**
    * Whether the person set --timeout. A flow with a deadline of its own (a device code's expiry)
-   * applies timeoutMs only when this is true; undefined (an older core) means true.
+   * applies timeoutMs only when this is true.
    */
-  timeoutGiven?: boolean
+  timeoutGiven: boolean
   /** Claims challenge as a JSON string (already decoded from base64 when given so). */
   claims?: string
   showUrl: boolean
@@ -148,12 +149,12 @@ export interface FlowSettings {
   managedIdentity?: string
   /**
    * True for one-off use (--tenant and --client-id without a profile): no profile's stored secret
-   * is read, and messages must not name a profile. Added in contract version 1.
+   * is read, and messages must not name a profile.
    */
-  oneOff?: boolean
+  oneOff: boolean
 }
 
-/** A managed identity as MSAL selects it: the host's system-assigned one, or a user-assigned one. */
+/** A managed identity: the host's system-assigned one, or a user-assigned one named by one of its ids. */
 export type ManagedIdentitySelector = {kind: 'system'} | {id: string; kind: 'client-id' | 'object-id' | 'resource-id'}
 
 /** How a confidential client proves itself; secrets are read by the core, never from argv. */
@@ -161,28 +162,70 @@ export type ClientCredential =
   | {kind: 'assertion'; getAssertion: (tokenEndpoint: string) => Promise<string>}
   | {kind: 'secret'; secret: string}
 
-export interface MsalFactory {
-  /** A public client for the resolved authority, trust, proxy and the profile's token cache. */
-  publicClient(): Promise<PublicClientApplication>
-  confidentialClient(credential: ClientCredential): Promise<ConfidentialClientApplication>
+/**
+ * Token requests to the authority, made by the core for a flow. Every request uses the resolved
+ * authority, client id, trust (ENTRATOOL_CA_FILE), proxy, `--debug` logging, the claims challenge
+ * (`settings.claims`) and, for delegated flows, the profile's token cache; it returns the
+ * contract's TokenResult. A refused request rejects with an error the core maps to an exit code
+ * and a next step (Entra's AADSTS codes, transport and trust failures); a flow may rethrow it as
+ * it is.
+ */
+export interface TokenOperations {
+  /** An application token with the client credentials grant; never served from a cache. */
+  clientCredential(credential: ClientCredential, request?: ClientCredentialRequest): Promise<TokenResult>
   /**
-   * MSAL's ManagedIdentityApplication with the core's network client (CA file, timeouts). Optional:
-   * added within contract version 1, so a flow must check for it and name the core release it needs.
+   * Starts an authorization code sign-in with PKCE: the address to send the browser to, and
+   * `redeem(code)` for the code the redirect brings back. The PKCE verifier never leaves the core.
    */
-  managedIdentity?(identity: ManagedIdentitySelector): Promise<ManagedIdentityApplication>
-  /** MSAL's CryptoProvider, for PKCE codes and random state. */
-  crypto(): Promise<CryptoProvider>
-  /** Turns an MSAL AuthenticationResult into the contract's TokenResult. */
-  toResult(result: MsalAuthenticationResult, kind: FlowKind): TokenResult
+  authorizationCode(request: AuthorizationCodeRequest): Promise<AuthorizationCodeSignIn>
+  /**
+   * The device authorization grant: `onCode` gets the code to show (it may throw to stop), then
+   * the core polls at the server's interval until sign-in, refusal, expiry or `cancel`.
+   */
+  deviceCode(request: DeviceCodeRequest): Promise<TokenResult>
+  /** A client for the host's managed identity endpoint (App Service, Arc, Cloud Shell, IMDS, …). */
+  managedIdentity(identity: ManagedIdentitySelector): Promise<ManagedIdentityClient>
 }
 
-/** The fields of MSAL's AuthenticationResult the core reads. */
-export interface MsalAuthenticationResult {
-  accessToken: string
-  expiresOn: Date | null
-  scopes: string[]
-  tenantId: string
-  account: null | {homeAccountId: string; username: string}
+export interface ClientCredentialRequest {
+  /** Defaults to `settings.scopes`; application tokens take one `<resource>/.default`. */
+  scopes?: string[]
+}
+
+export interface AuthorizationCodeRequest {
+  /** The loopback address the authority redirects to, e.g. `http://localhost:8400/`. */
+  redirectUri: string
+  /** The `state` the redirect must bring back; the flow checks it before calling redeem. */
+  state: string
+  loginHint?: string
+  prompt?: 'consent' | 'login' | 'select_account'
+}
+
+export interface AuthorizationCodeSignIn {
+  /** The authorize address (response_mode=query). */
+  url: string
+  redeem(code: string): Promise<TokenResult>
+}
+
+/** What the person must be shown to sign in on another device. */
+export interface DeviceCode {
+  userCode: string
+  verificationUri: string
+  /** Seconds until the code expires. */
+  expiresIn: number
+}
+
+export interface DeviceCodeRequest {
+  onCode(code: DeviceCode): void
+  /** Stops the polling (Ctrl+C, a timeout of the flow's own); `onCode` is not called after it. */
+  cancel?: AbortSignal
+}
+
+export interface ManagedIdentityClient {
+  /** Where the endpoint was found: AppService, AzureArc, CloudShell, DefaultToImds, Imds, MachineLearning, ServiceFabric. */
+  readonly source: string
+  /** A token for `resource` (a URI without `/.default`); always a new request. */
+  acquire(resource: string): Promise<TokenResult>
 }
 
 /** Status output on stderr. stdout belongs to the payload alone. */
@@ -201,14 +244,11 @@ export interface FlowUi {
    * Shows the time left until `until` (epoch ms), `text(left, at)` giving the words ("the code
    * expires in 14:59", at = the local time it ends); updated in place on a terminal, a line every
    * 30 s otherwise, nothing with --silent. Returns stop(), to call before the flow says anything
-   * else for good. Optional: added within contract version 1, so a flow checks for it.
+   * else for good.
    */
-  countdown?(until: number, text: (left: string, at: string) => string): () => void
-  /**
-   * A time as every human-facing line shows one: local, with its zone offset
-   * (`2026-12-02 15:30:00 +01:00`). Optional, added within contract version 1.
-   */
-  localTime?(date: Date): string
+  countdown(until: number, text: (left: string, at: string) => string): () => void
+  /** A time as every human-facing line shows one: local, with its zone offset (`2026-12-02 15:30:00 +01:00`). */
+  localTime(date: Date): string
 }
 
 export interface Clock {
@@ -241,7 +281,7 @@ export interface FlowErrors {
 
 export interface FlowContext {
   settings: FlowSettings
-  msal: MsalFactory
+  tokens: TokenOperations
   ui: FlowUi
   clock: Clock
   /** Aborted on Ctrl+C or when the core gives up; flows must stop waiting and clean up. */
@@ -251,10 +291,9 @@ export interface FlowContext {
   env: NodeJS.ProcessEnv
   /**
    * The environment for programs a flow starts (a browser, an opener): `env` without secrets
-   * (client secrets, passphrases, AZURE_* credentials). Added in contract version 1; a flow falls
-   * back to `env` on an older core.
+   * (client secrets, passphrases, AZURE_* credentials).
    */
-  childEnv?: NodeJS.ProcessEnv
+  childEnv: NodeJS.ProcessEnv
   /** Runs another installed flow with the same settings (the interactive flow's headless fallback). */
   runFlow(id: string): Promise<TokenResult>
 }

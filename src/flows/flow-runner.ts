@@ -3,6 +3,7 @@ import {setTimeout as delay} from 'node:timers/promises'
 import {EntraToolError} from '../errors.js'
 import {scrubbedEnv} from '../lib/child-env.js'
 import {MsalClients} from '../msal/factory.js'
+import {MsalTokens} from '../msal/msal-tokens.js'
 import type {NetworkClient} from '../msal/network-client.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import {type SecretPurpose, secretKey} from '../storage/profile-names.js'
@@ -17,15 +18,15 @@ export const systemClock: Clock = {
   sleep: (ms, signal) => delay(ms, undefined, {signal}),
 }
 
-const SIGN_IN_AGAIN = new Set(['interaction_required', 'invalid_grant', 'login_required', 'consent_required'])
-
 /** Builds the FlowContext and runs flows: the only code that loads MSAL and flow plugins. */
 export class FlowRunner {
   readonly msal: MsalClients
+  readonly tokens: MsalTokens
   private catalog?: FlowCatalog
 
   constructor(private readonly deps: ServiceDeps & {settings: ResolvedSettings; storage: Storage}) {
     this.msal = new MsalClients(deps.settings, deps.storage, deps.ui, deps.env, deps.signal)
+    this.tokens = new MsalTokens(this.msal, deps.settings)
   }
 
   get network(): NetworkClient {
@@ -41,7 +42,6 @@ export class FlowRunner {
       clock: systemClock,
       env,
       errors: {create: (kind, message, details) => new EntraToolError(kind, message, details)},
-      msal: this.msal,
       runFlow: async (id) => this.run(await this.find(id)),
       secrets: {
         certificatePassword: async () => env.ENTRATOOL_CERTIFICATE_PASSWORD || (await stored('certificate-password')),
@@ -49,6 +49,7 @@ export class FlowRunner {
       },
       settings,
       signal,
+      tokens: this.tokens,
       ui,
     }
   }
@@ -68,7 +69,7 @@ export class FlowRunner {
 
   /** Whether a refused silent refresh asks for a new sign-in (expired, revoked, interaction required). */
   needsSignIn(error: unknown): boolean {
-    return SIGN_IN_AGAIN.has((error as {errorCode?: string} | undefined)?.errorCode ?? '')
+    return this.tokens.needsSignIn(error)
   }
 
   /**
@@ -79,20 +80,10 @@ export class FlowRunner {
    */
   async silent(entry: FlowEntry, forceRefresh: boolean, reason?: string): Promise<TokenResult | undefined> {
     const {settings, ui} = this.deps
-    const app = await this.msal.publicClient()
-    const cache = app.getTokenCache()
-    const accounts = await cache.getAllAccounts()
-    const account = accounts.find((a) => a.homeAccountId === settings.homeAccountId) ?? accounts.find((a) => a.username === settings.loginHint)
-    if (!account) return undefined
-    ui.refreshing(forceRefresh ? 'Refreshing token...' : (reason ?? 'Refreshing expired token...'))
-    try {
-      // Always a real refresh: the core comes here only when no cached token had --min-validity left.
-      const result = await app.acquireTokenSilent({account, claims: settings.claims, forceRefresh: true, scopes: settings.scopes})
-      ui.success('Token refreshed')
-      return checkTokenResult(this.msal.toResult(result, entry.kind), entry.id)
-    } catch (error) {
-      if (this.needsSignIn(error)) await cache.removeAccount(account)
-      throw error
-    }
+    const refreshing = () => ui.refreshing(forceRefresh ? 'Refreshing token...' : (reason ?? 'Refreshing expired token...'))
+    const result = await this.tokens.silent({homeAccountId: settings.homeAccountId, username: settings.loginHint}, refreshing)
+    if (!result) return undefined
+    ui.success('Token refreshed')
+    return checkTokenResult(result, entry.id)
   }
 }

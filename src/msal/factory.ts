@@ -1,8 +1,8 @@
-import type {ConfidentialClientApplication, Configuration, CryptoProvider, ManagedIdentityApplication, ManagedIdentityIdParams, PublicClientApplication} from '@azure/msal-node'
+import type {ConfidentialClientApplication, Configuration, ManagedIdentityApplication, ManagedIdentityIdParams, PublicClientApplication} from '@azure/msal-node'
 
 import {usageError} from '../errors.js'
 import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
-import type {ClientCredential, FlowKind, ManagedIdentitySelector, MsalAuthenticationResult, MsalFactory, TokenResult} from '../flows/contract.js'
+import type {ClientCredential, ManagedIdentitySelector} from '../flows/contract.js'
 import type {Ui} from '../lib/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import {msalBlob} from '../storage/profile-names.js'
@@ -10,6 +10,7 @@ import type {Storage} from '../storage/storage.js'
 import {AuthorityMetadata} from './authority-metadata.js'
 import {damagedCacheTopic} from '../tokens/token-records.js'
 import {ProfileCachePlugin} from './cache-plugin.js'
+import type {MsalApps} from './msal-tokens.js'
 import {NetworkClient, proxyFromEnv} from './network-client.js'
 
 /** Hosts MSAL validates through Microsoft's instance discovery; any other host is trusted as given. */
@@ -25,7 +26,7 @@ const MANAGED_IDENTITY_PARAM: Record<Exclude<ManagedIdentitySelector['kind'], 's
 }
 
 /** The one place that knows how to configure MSAL: authority, trust, proxy, cache and logging. */
-export class MsalClients implements MsalFactory {
+export class MsalClients implements MsalApps {
   readonly network: NetworkClient
   /** Managed identity endpoints live on the host itself (loopback or link-local): never through a proxy. */
   readonly managedIdentityNetwork: NetworkClient
@@ -58,8 +59,8 @@ export class MsalClients implements MsalFactory {
     return new msal.ConfidentialClientApplication(config)
   }
 
-  async crypto(): Promise<CryptoProvider> {
-    return new (await this.load()).CryptoProvider()
+  async pkceCodes(): Promise<{challenge: string; verifier: string}> {
+    return new (await this.load()).CryptoProvider().generatePkceCodes()
   }
 
   async managedIdentity(identity: ManagedIdentitySelector): Promise<ManagedIdentityApplication> {
@@ -86,17 +87,6 @@ export class MsalClients implements MsalFactory {
 
   async publicClient(): Promise<PublicClientApplication> {
     return new (await this.load()).PublicClientApplication(await this.configuration())
-  }
-
-  toResult(result: MsalAuthenticationResult, kind: FlowKind): TokenResult {
-    return {
-      accessToken: result.accessToken,
-      account: kind === 'delegated' && result.account ? {homeAccountId: result.account.homeAccountId, username: result.account.username} : null,
-      expiresOn: result.expiresOn ?? new Date(Date.now() + 3_600_000),
-      scopes: result.scopes,
-      // MSAL leaves tenantId empty for app tokens: the token's own tid is the truth.
-      tenantId: result.tenantId || tidClaim(result.accessToken) || this.settings.tenantId,
-    }
   }
 
   private async configuration(): Promise<Configuration> {
@@ -146,13 +136,4 @@ function readCaFile(file: string | undefined): string | undefined {
   }
 
   return read.data.toString('utf8')
-}
-
-function tidClaim(jwt: string): string | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {tid?: unknown}
-    return typeof claims.tid === 'string' ? claims.tid : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -1,19 +1,12 @@
 /**
- * A FlowContext for testing flow plugins without the core: real MSAL against the emulator (trusting
- * its CA through the emulator's MSAL network client), a recording UI, a real clock and an AbortController.
+ * A FlowContext for testing flow plugins without the rest of the core: the core's token operations
+ * on real MSAL against the emulator (trusting its CA through the emulator's MSAL network client), a
+ * recording UI, a real clock and an AbortController.
  */
 import {CryptoProvider, PublicClientApplication} from '@azure/msal-node'
 
-import type {
-  Clock,
-  ErrorDetails,
-  ErrorKind,
-  FlowContext,
-  FlowSettings,
-  FlowUi,
-  MsalAuthenticationResult,
-  TokenResult,
-} from '../../src/flows/contract.js'
+import type {Clock, ErrorDetails, ErrorKind, FlowContext, FlowSettings, FlowUi, TokenResult} from '../../src/flows/contract.js'
+import {MsalTokens} from '../../src/msal/msal-tokens.js'
 import {emulatorNetworkClient} from '../emulator/msal-network.js'
 
 export class FlowError extends Error {
@@ -40,6 +33,18 @@ export class RecordingUi implements FlowUi {
   success = this.recorder('success')
   waiting = this.recorder('waiting')
   warn = this.recorder('warn')
+
+  /** Recorded as one waiting line: the countdown's words before the time left. */
+  countdown(_until: number, text: (left: string, at: string) => string): () => void {
+    const words = text('\u0000', '\u0000')
+    this.lines.push({level: 'waiting', text: words.slice(0, words.indexOf('\u0000')).replace(/[\s(]+$/, '')})
+    return () => {}
+  }
+
+  /** ISO UTC: one unambiguous instant, whatever the test machine's zone. */
+  localTime(date: Date): string {
+    return date.toISOString()
+  }
 
   /** Everything shown, one line each, to search with includes() or a regular expression. */
   text(): string {
@@ -94,9 +99,11 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
     authority: emulator.authority(),
     openBrowser: true,
     profile: 'test',
+    oneOff: false,
     sendX5c: false,
     showUrl: false,
     tenantId: 'common',
+    timeoutGiven: true,
     timeoutMs: 20_000,
     ...options.settings,
   }
@@ -104,23 +111,10 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
   const auth = {authority: settings.authority, clientId: settings.clientId, knownAuthorities: [emulator.host]}
 
   const ctx: FlowContext = {
+    childEnv: options.env ?? {},
     clock: realClock,
     env: options.env ?? {},
     errors: {create: (kind, message, details) => new FlowError(kind, message, details)},
-    msal: {
-      async confidentialClient() {
-        throw new Error('The delegated flows under test never ask for a confidential client')
-      },
-      crypto: async () => new CryptoProvider(),
-      publicClient: async () => new PublicClientApplication({auth, system}),
-      toResult: (result: MsalAuthenticationResult, kind): TokenResult => ({
-        accessToken: result.accessToken,
-        account: kind === 'delegated' && result.account ? {homeAccountId: result.account.homeAccountId, username: result.account.username} : null,
-        expiresOn: result.expiresOn ?? new Date(0),
-        scopes: result.scopes,
-        tenantId: result.tenantId,
-      }),
-    },
     async runFlow(id) {
       flowsRun.push(id)
       if (!options.runFlow) throw new Error(`runFlow(${id}) was not expected`)
@@ -129,6 +123,19 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
     secrets: {certificatePassword: async () => undefined, clientSecret: async () => undefined},
     settings,
     signal: abort.signal,
+    tokens: new MsalTokens(
+      {
+        async confidentialClient() {
+          throw new Error('The delegated flows under test never ask for a confidential client')
+        },
+        async managedIdentity() {
+          throw new Error('The delegated flows under test never ask for a managed identity')
+        },
+        pkceCodes: () => new CryptoProvider().generatePkceCodes(),
+        publicClient: async () => new PublicClientApplication({auth, system}),
+      },
+      settings,
+    ),
     ui,
   }
   return {abort, ctx, flowsRun, ui}

@@ -2,7 +2,7 @@ import type {Flow, FlowContext, TokenResult} from 'entratool'
 
 /**
  * Everything comes through the context: settings resolved by the core, the secret from secure
- * storage, an MSAL client configured for the authority, trust and cache, errors with exit codes.
+ * storage, token requests configured for the authority, trust and proxy, errors with exit codes.
  */
 const clientSecretFlow: Flow = {
   async acquire(ctx: FlowContext): Promise<TokenResult> {
@@ -13,12 +13,10 @@ const clientSecretFlow: Flow = {
       })
     }
 
-    const app = await ctx.msal.confidentialClient({kind: 'secret', secret})
     ctx.ui.status('Requesting an application token (example plugin)...')
-    const result = await app.acquireTokenByClientCredential({scopes: ctx.settings.scopes, skipCache: true})
-    if (!result) throw ctx.errors.create('auth', 'the authority returned no token')
+    const result = await ctx.tokens.clientCredential({kind: 'secret', secret})
     ctx.ui.success('Token acquired')
-    return ctx.msal.toResult(result, 'application')
+    return result
   },
 }
 

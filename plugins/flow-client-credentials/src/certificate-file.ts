@@ -82,8 +82,7 @@ function checkValidity(ctx: FlowContext, leaf: X509Certificate, path: string): v
   const notAfter = new Date(leaf.validTo)
   const notBefore = new Date(leaf.validFrom)
   const renew = `create a new certificate, add it to the app registration, and use it: \`entratool edit-profile --name ${ctx.settings.profile} --certificate <path>\``
-  // A core older than FlowUi.localTime gets ISO UTC, still one unambiguous instant.
-  const when = (date: Date) => ctx.ui.localTime?.(date) ?? date.toISOString()
+  const when = (date: Date) => ctx.ui.localTime(date)
   if (now > notAfter.getTime()) throw ctx.errors.create('config', `the certificate in ${path} expired on ${when(notAfter)}`, {next: renew})
   if (now < notBefore.getTime()) throw ctx.errors.create('config', `the certificate in ${path} is not valid before ${when(notBefore)}`, {next: `check the system clock, or ${renew}`})
 }

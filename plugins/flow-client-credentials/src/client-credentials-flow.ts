@@ -8,13 +8,10 @@ const clientCredentialsFlow: Flow = {
     const {scope, problem} = appScope(ctx.settings.scopes)
     if (problem) throw ctx.errors.create('usage', problem, {next: `pass --scope <resource>/.default, e.g. --scope ${ctx.settings.scopes[0]?.replace(/\/[^/]*$/, '') || 'https://graph.microsoft.com'}/.default`})
     const credential = await pickCredential(ctx)
-    const app = await ctx.msal.confidentialClient(credential)
     ctx.ui.status('Requesting an application token...')
-    // The core calls a flow only when no cached token is good enough, so MSAL's cache is skipped.
-    const result = await app.acquireTokenByClientCredential({claims: ctx.settings.claims, scopes: [scope!], skipCache: true})
-    if (!result) throw ctx.errors.create('auth', 'the authority returned no token')
+    const result = await ctx.tokens.clientCredential(credential, {scopes: [scope!]})
     ctx.ui.success('Token acquired')
-    return ctx.msal.toResult(result, 'application')
+    return result
   },
 }
 

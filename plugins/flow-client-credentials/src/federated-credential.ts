@@ -40,7 +40,7 @@ async function readToken(ctx: FlowContext, file: string): Promise<string> {
 
   const expiresAt = expiry(token)
   if (expiresAt !== undefined && expiresAt * 1000 <= ctx.clock.now()) {
-    throw ctx.errors.create('config', `the federated token in ${file} expired at ${ctx.ui.localTime?.(new Date(expiresAt * 1000)) ?? new Date(expiresAt * 1000).toISOString()}`, {next: `${next}, and rotates it before it expires; check that it still does`})
+    throw ctx.errors.create('config', `the federated token in ${file} expired at ${ctx.ui.localTime(new Date(expiresAt * 1000))}`, {next: `${next}, and rotates it before it expires; check that it still does`})
   }
 
   return token

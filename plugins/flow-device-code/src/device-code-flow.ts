@@ -1,36 +1,30 @@
-import type {DeviceCodeRequest} from '@azure/msal-node'
-import type {Flow, FlowContext, TokenResult} from 'entratool'
+import type {DeviceCode, Flow, FlowContext, TokenResult} from 'entratool'
 
 import {deviceCodeError} from './device-code-errors.js'
 
-type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0]
-
 /**
- * The device authorization grant through MSAL, which polls at the server's `interval` until
- * `expires_in`. MSAL sleeps a whole interval between polls and only then looks at `cancel`, so
- * Ctrl+C and --timeout are raced against the polling instead of waiting for it.
+ * The device authorization grant through the core, which polls at the server's `interval` until
+ * `expires_in`. The polling sleeps a whole interval between polls and only then looks at `cancel`,
+ * so Ctrl+C and --timeout are raced against the polling instead of waiting for it.
  */
 const deviceCodeFlow: Flow = {
   async acquire(ctx: FlowContext): Promise<TokenResult> {
     const {errors, settings} = ctx
     const interrupted = () => errors.create('interrupted', 'Sign-in was interrupted.')
     if (ctx.signal.aborted) throw interrupted()
-    const app = await ctx.msal.publicClient()
     let stopCountdown: (() => void) | undefined
-    const request: DeviceCodeRequest = {
-      claims: settings.claims,
-      deviceCodeCallback(response) {
-        // Ctrl+C during the device code request: MSAL stops before its first poll; print nothing.
-        if (request.cancel) return
-        showCode(ctx, response)
-        stopCountdown = showTimeLeft(ctx, response.expiresIn)
+    const cancel = new AbortController()
+    const polling = ctx.tokens.deviceCode({
+      cancel: cancel.signal,
+      onCode(code) {
+        showCode(ctx, code)
+        stopCountdown = showTimeLeft(ctx, code.expiresIn)
       },
-      scopes: settings.scopes,
-    }
+    })
 
     const stopWaiting = new AbortController()
     const ended = waitForEnd(ctx, stopWaiting.signal).then((reason) => {
-      request.cancel = true
+      cancel.abort()
       throw reason === 'aborted'
         ? interrupted()
         : errors.create('interaction', 'Timeout waiting for the device code sign-in', {
@@ -39,10 +33,9 @@ const deviceCodeFlow: Flow = {
     })
 
     try {
-      const result = await Promise.race([app.acquireTokenByDeviceCode(request), ended])
-      if (!result) throw errors.create('auth', 'The device code sign-in returned no token.')
+      const result = await Promise.race([polling, ended])
       ctx.ui.success('Authentication successful!')
-      return ctx.msal.toResult(result, 'delegated')
+      return result
     } catch (error) {
       throw deviceCodeError(error, errors, settings.profile) ?? error
     } finally {
@@ -54,8 +47,8 @@ const deviceCodeFlow: Flow = {
 
 export default deviceCodeFlow
 
-function showCode(ctx: FlowContext, response: DeviceCodeResponse): void {
-  // MSAL does not check the device code endpoint's answer: an error there arrives as empty fields.
+function showCode(ctx: FlowContext, response: DeviceCode): void {
+  // The core's MSAL does not check the device code endpoint's answer: an error there arrives as empty fields.
   if (!response.userCode || !response.verificationUri) {
     throw ctx.errors.create('auth', 'The authority did not return a device code.', {
       next: 'Check the tenant and client id, and that the app registration allows public client flows.',
@@ -68,15 +61,15 @@ function showCode(ctx: FlowContext, response: DeviceCodeResponse): void {
 }
 
 /** The time left to enter the code, or until --timeout gives up when that comes first. */
-function showTimeLeft(ctx: FlowContext, expiresInSeconds: number): (() => void) | undefined {
+function showTimeLeft(ctx: FlowContext, expiresInSeconds: number): () => void {
   const now = ctx.clock.now()
   const expires = now + expiresInSeconds * 1000
   const {timeoutGiven, timeoutMs} = ctx.settings
-  if (timeoutGiven !== false && timeoutMs > 0 && now + timeoutMs < expires) {
-    return ctx.ui.countdown?.(now + timeoutMs, (left, at) => `Waiting for sign-in: --timeout ends the wait in ${left} (at ${at})`)
+  if (timeoutGiven && timeoutMs > 0 && now + timeoutMs < expires) {
+    return ctx.ui.countdown(now + timeoutMs, (left, at) => `Waiting for sign-in: --timeout ends the wait in ${left} (at ${at})`)
   }
 
-  return ctx.ui.countdown?.(expires, (left, at) => `Waiting for sign-in: the code expires in ${left} (at ${at})`)
+  return ctx.ui.countdown(expires, (left, at) => `Waiting for sign-in: the code expires in ${left} (at ${at})`)
 }
 
 /**
@@ -90,7 +83,7 @@ function waitForEnd(ctx: FlowContext, stop: AbortSignal): Promise<'aborted' | 't
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, {once: true})
     stop.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), {once: true})
-    if (ctx.settings.timeoutGiven !== false && ctx.settings.timeoutMs > 0) {
+    if (ctx.settings.timeoutGiven && ctx.settings.timeoutMs > 0) {
       ctx.clock.sleep(ctx.settings.timeoutMs, stop).then(
         () => resolve('timeout'),
         () => {},

@@ -72,28 +72,10 @@ export function createInteractiveFlow(deps: InteractiveFlowDeps = systemDeps): F
 
 export default createInteractiveFlow()
 
-async function authorizeRequest(ctx: FlowContext, redirectUri: string, state: string) {
-  const {settings} = ctx
-  const {challenge, verifier} = await (await ctx.msal.crypto()).generatePkceCodes()
-  const app = await ctx.msal.publicClient()
-  const url = await app.getAuthCodeUrl({
-    claims: settings.claims,
-    codeChallenge: challenge,
-    codeChallengeMethod: 'S256',
-    loginHint: settings.loginHint,
-    // Without a hint, let the person pick the account instead of silently reusing a session.
-    prompt: settings.prompt ?? (settings.loginHint ? undefined : 'select_account'),
-    redirectUri,
-    responseMode: 'query',
-    scopes: settings.scopes,
-    state,
-  })
-  const redeem = async (code: string): Promise<TokenResult> => {
-    const result = await app.acquireTokenByCode({claims: settings.claims, code, codeVerifier: verifier, redirectUri, scopes: settings.scopes})
-    return ctx.msal.toResult(result, 'delegated')
-  }
-
-  return {redeem, url}
+function authorizeRequest(ctx: FlowContext, redirectUri: string, state: string) {
+  const {loginHint, prompt} = ctx.settings
+  // Without a hint, let the person pick the account instead of silently reusing a session.
+  return ctx.tokens.authorizationCode({loginHint, prompt: prompt ?? (loginHint ? undefined : 'select_account'), redirectUri, state})
 }
 
 async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, deps: InteractiveFlowDeps): Promise<TokenResult> {
@@ -102,9 +84,8 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
   // The browser gets a one-time address on the loopback server that redirects to the authorize
   // URL, so state and code_challenge never appear on a command line (/proc/<pid>/cmdline).
   await presentUrl(ctx, url, () => server.launchUrl(url), deps)
-  // How long it will wait, counting down (a core without countdown gets the plain line).
-  const stopCountdown = ui.countdown?.(ctx.clock.now() + settings.timeoutMs, (left) => `Waiting for sign-in... (${left} left; --timeout changes it)`)
-  if (!stopCountdown) ui.waiting('Waiting for sign-in...')
+  // How long it will wait, counting down.
+  const stopCountdown = ui.countdown(ctx.clock.now() + settings.timeoutMs, (left) => `Waiting for sign-in... (${left} left; --timeout changes it)`)
   const outcome = await server.waitForCallback({signal: ctx.signal, timeoutMs: settings.timeoutMs}).finally(stopCountdown)
   if (outcome.type !== 'code') throw callbackError(outcome, ctx.errors, settings.profile)
 
@@ -136,7 +117,7 @@ async function pasteSignIn(ctx: FlowContext, deps: InteractiveFlowDeps): Promise
   const lines = deps.lines ?? {stderr: process.stderr, stdin: process.stdin}
   const timer = new AbortController()
   const stop = AbortSignal.any([ctx.signal, timer.signal])
-  if (settings.timeoutGiven !== false && settings.timeoutMs > 0) ctx.clock.sleep(settings.timeoutMs, stop).then(() => timer.abort(), () => {})
+  if (settings.timeoutGiven && settings.timeoutMs > 0) ctx.clock.sleep(settings.timeoutMs, stop).then(() => timer.abort(), () => {})
   let pasted: string | undefined
   try {
     pasted = await readLine('Address: ', lines, stop)
@@ -179,7 +160,7 @@ async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => strin
     ui.status('Opening browser for authentication...')
     const problems: string[] = []
     let opening = true
-    outcome = await deps.openBrowser(launchUrl(), {childEnv: ctx.childEnv ?? ctx.env, env: ctx.env}, (reason) => {
+    outcome = await deps.openBrowser(launchUrl(), {childEnv: ctx.childEnv, env: ctx.env}, (reason) => {
       if (opening) return problems.push(reason)
       ui.warn(`The browser did not open: ${reason}.`)
       show('Open this URL in a browser to sign in:')

@@ -1,4 +1,4 @@
-import type {Flow, FlowContext, ManagedIdentitySelector, TokenResult} from 'entratool'
+import type {Flow, FlowContext, TokenResult} from 'entratool'
 
 import {describeIdentity, parseIdentity, resourceOf} from './identity.js'
 import {managedIdentityError} from './managed-identity-errors.js'
@@ -15,31 +15,27 @@ const SOURCES: Record<string, string> = {
 }
 
 /**
- * Azure managed identity through MSAL's ManagedIdentityApplication, which picks the endpoint from
+ * Azure managed identity through the core's managed identity client, which picks the endpoint from
  * the host's environment (App Service, Arc, Cloud Shell, Service Fabric, else IMDS). The core calls
- * a flow only when no cached token is good enough, so MSAL's in-memory cache is skipped.
+ * a flow only when no cached token is good enough, so every request is a new one.
  */
 const managedIdentityFlow: Flow = {
   async acquire(ctx: FlowContext): Promise<TokenResult> {
     const {errors, settings} = ctx
-    if (!ctx.msal.managedIdentity) {
-      throw errors.create('config', 'this entratool release cannot run the managed-identity flow (its flow context has no managed identity client)', {next: 'update entratool to 0.1.0 or later'})
-    }
-
     const {problem: scopeProblem, resource} = resourceOf(settings.scopes)
     if (scopeProblem) throw errors.create('usage', scopeProblem, {next: 'pass one --scope <resource>/.default, e.g. --scope https://management.azure.com/.default'})
     const identity = parseIdentity(settings.managedIdentity, settings.clientId)
     if ('problem' in identity) throw errors.create('usage', identity.problem, {next: `set it with \`entratool edit-profile --name ${settings.profile} --managed-identity system\` (or a client id, object-id:<guid>, a resource id)`})
 
-    const app = await ctx.msal.managedIdentity(identity)
-    const source = app.getManagedIdentitySource()
+    const client = await ctx.tokens.managedIdentity(identity)
+    const {source} = client
     ctx.ui.status(`Requesting a managed identity token (${describeIdentity(identity)}, ${SOURCES[source] ?? source})...`)
     try {
-      const result = await untilAborted(ctx, app.acquireToken({claims: settings.claims, forceRefresh: true, resource: resource!}))
+      const result = await untilAborted(ctx, client.acquire(resource!))
       ctx.ui.success('Token acquired')
-      return ctx.msal.toResult(result, 'application')
+      return result
     } catch (error) {
-      throw managedIdentityError(error, {errors, identity: identity as ManagedIdentitySelector, profile: settings.profile, source})
+      throw managedIdentityError(error, {errors, identity, profile: settings.profile, source})
     }
   },
 }
