@@ -28,7 +28,7 @@ import {performance} from 'node:perf_hooks'
 import {createLocalJWKSet, jwtVerify} from 'jose'
 
 import {IdentityService} from '../src/identity-server/identity-service.js'
-import {Ui} from '../src/lib/ui.js'
+import {Ui} from '../src/ui/ui.js'
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
 import {emulatorRequest} from '../test/emulator/http-client.js'
 import {baseEnv, BIN, ROOT} from '../test/helpers/cli.js'

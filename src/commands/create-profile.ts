@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../cli/profile-flags.js'
 import {readSecretFromStdin} from '../cli/secret-stdin.js'
 import {canPrompt} from '../lib/stdin.js'

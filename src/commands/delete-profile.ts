@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {canPrompt} from '../lib/stdin.js'
 import {confirmDelete} from '../profiles/prompt-profile.js'
 import {ProfileService} from '../profiles/profile-service.js'

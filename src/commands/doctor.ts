@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {CheckResult} from '../doctor/check.js'
 import {runDoctor} from '../doctor/doctor-service.js'
 import {usageError} from '../errors.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 import {checkName} from '../profiles/validate.js'
 

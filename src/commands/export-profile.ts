@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {exportPassphrase} from '../cli/passphrase.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {ProfileTransfer, writeExportFile} from '../profiles/transfer-service.js'

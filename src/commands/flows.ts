@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {discoverFlows} from '../flows/registry.js'
-import {BaseCommand} from '../lib/base-command.js'
-import {table} from '../lib/render-data.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {table} from '../cli/render.js'
 
 export default class FlowsCommand extends BaseCommand {
   static description = 'Lists the flows installed, which plugin provides each, and what each needs. Plugins that failed to load are listed too.'

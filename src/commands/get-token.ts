@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TokenService} from '../flows/token-service.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag, portFlag, portRangeFlag, profileFlag} from '../lib/flags.js'
 import {nonInteractiveReason, renderToken, TOKEN_FORMATS, type TokenFormat} from '../lib/render-token.js'
 import {claimsFromWwwAuthenticate} from '../settings/claims-challenge.js'

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {printable} from '../lib/ui.js'
-import {renderData} from '../lib/render-data.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {printable} from '../ui/ui.js'
+import {renderData} from '../cli/render.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
 import {readToken} from '../tokens/token-source.js'

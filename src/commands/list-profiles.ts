@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {renderData, table} from '../lib/render-data.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {renderData, table} from '../cli/render.js'
 import {localTimeOf} from '../lib/time.js'
 import {ProfileService} from '../profiles/profile-service.js'
 

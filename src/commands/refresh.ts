@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TokenService} from '../flows/token-service.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 import {renderToken, TOKEN_FORMATS} from '../lib/render-token.js'
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {configDir} from '../storage/open-storage.js'
 import {rekey} from '../storage/rekey.js'
 

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {IdentityService, isExposed} from '../identity-server/identity-service.js'
 import {IDENTITY_FORMATS, type IdentityFormat, identityHints, renderIdentityEnv} from '../identity-server/render.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag, portFlag} from '../lib/flags.js'
 
 export default class ServeIdentity extends BaseCommand {

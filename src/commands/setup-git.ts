@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {ProcessGitConfig} from '../git/git-config.js'
 import {DEFAULT_GIT_HOST} from '../git/hosts.js'
 import {SetupGitService} from '../git/setup-git-service.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 
 export default class SetupGit extends BaseCommand {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {renderData} from '../lib/render-data.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {renderData} from '../cli/render.js'
 import {localTimeOf} from '../lib/time.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {profileName} from '../settings/resolve.js'

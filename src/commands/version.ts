@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {gitCommit, versionLine} from '../lib/build-info.js'
 
 export default class VersionCommand extends BaseCommand {

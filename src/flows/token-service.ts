@@ -2,7 +2,7 @@ import type {Interfaces} from '@oclif/core'
 
 import {configError, EntraToolError} from '../errors.js'
 import {acquireLock, withLock} from '../storage/lock.js'
-import type {Ui} from '../lib/ui.js'
+import type {Ui} from '../ui/ui.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
 import {configDir, openStorage} from '../storage/open-storage.js'

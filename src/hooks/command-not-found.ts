@@ -2,7 +2,7 @@ import {Errors, type Hook, toConfiguredId} from '@oclif/core'
 
 import {EXIT_CODES} from '../errors.js'
 import {closest} from '../lib/closest.js'
-import {Ui} from '../lib/ui.js'
+import {Ui} from '../ui/ui.js'
 
 /**
  * An unknown command is a usage error (exit 2) and reads like every other error: `Error: …` and

@@ -3,7 +3,7 @@ import {accessSync, constants as fs, statSync} from 'node:fs'
 import {constants} from 'node:os'
 import {delimiter, join} from 'node:path'
 
-import type {Ui} from '../lib/ui.js'
+import type {Ui} from '../ui/ui.js'
 
 /** Signals a person or a supervisor sends to `exec`; the child gets them too, then decides. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const

@@ -4,7 +4,7 @@
  * reads, so it keeps getting fresh tokens however long it runs.
  */
 import {scrubbedEnv} from '../lib/child-env.js'
-import {Ui} from '../lib/ui.js'
+import {Ui} from '../ui/ui.js'
 import {type ServiceDeps, TokenService} from '../flows/token-service.js'
 import {programProblem, runChild} from './child.js'
 import {IdentityService} from './identity-service.js'

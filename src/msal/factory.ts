@@ -3,7 +3,7 @@ import type {ConfidentialClientApplication, Configuration, ManagedIdentityApplic
 import {usageError} from '../errors.js'
 import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
 import type {ClientCredential, ManagedIdentitySelector} from '../flows/contract.js'
-import type {Ui} from '../lib/ui.js'
+import type {Ui} from '../ui/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import {msalBlob} from '../storage/profile-names.js'
 import type {Storage} from '../storage/storage.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
 import type {Clock} from '../../src/flows/contract.js'
-import {COUNTDOWN_LOG_EVERY_MS, formatLeft, Ui} from '../../src/lib/ui.js'
+import {COUNTDOWN_LOG_EVERY_MS, formatLeft, Ui} from '../../src/ui/ui.js'
 
 /** A clock that moves only when the test says so; sleepers wake in order, as timers would. */
 function fakeClock(start: number) {

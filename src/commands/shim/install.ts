@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {join} from 'node:path'
 
-import {BaseCommand} from '../../lib/base-command.js'
+import {BaseCommand} from '../../cli/base-command.js'
 import {ProfileStore} from '../../profiles/store.js'
 import {profileName} from '../../settings/resolve.js'
 import {installShims} from '../../shim/install.js'

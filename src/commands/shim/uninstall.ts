@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {join} from 'node:path'
 
-import {BaseCommand} from '../../lib/base-command.js'
+import {BaseCommand} from '../../cli/base-command.js'
 import {uninstallShims} from '../../shim/install.js'
 
 export default class ShimUninstall extends BaseCommand {

@@ -1,7 +1,7 @@
 import {setTimeout as delay} from 'node:timers/promises'
 
 import type {Clock, FlowUi} from '../flows/contract.js'
-import {localTime} from './time.js'
+import {localTime} from '../lib/time.js'
 
 export interface UiOptions {
   silent: boolean

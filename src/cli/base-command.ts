@@ -1,8 +1,8 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {EntraToolError, EXIT_CODES, isEntraToolError} from '../errors.js'
-import {closest} from './closest.js'
-import {Ui} from './ui.js'
+import {closest} from '../lib/closest.js'
+import {Ui} from '../ui/ui.js'
 
 /** How long a second chance Ctrl+C gets before the process ends without cleaning up. */
 const FORCED_EXIT_MS = 3000
