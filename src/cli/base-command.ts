@@ -3,13 +3,16 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {EntraToolError, EXIT_CODES, isEntraToolError} from '../errors.js'
 import {closest} from '../lib/closest.js'
 import {Ui} from '../ui/ui.js'
+import {type CommandIo, ioOf} from './io.js'
+import {renderView, type View} from './render.js'
 
 /** How long a second chance Ctrl+C gets before the process ends without cleaning up. */
 const FORCED_EXIT_MS = 3000
 
 /**
- * Common to every entratool command: --debug, the stderr UI, Ctrl+C as an abort signal, and the
- * one place errors become a plain sentence, a next step and an exit code.
+ * Common to every entratool command: its IO (streams, environment, exit code: see io.ts), --debug,
+ * the stderr UI, the one way a payload reaches stdout, Ctrl+C as an abort signal, and the one place
+ * errors become a plain sentence, a next step and an exit code.
  */
 export abstract class BaseCommand extends Command {
   static baseFlags = {
@@ -17,39 +20,67 @@ export abstract class BaseCommand extends Command {
   }
 
   protected readonly abort = new AbortController()
+  protected readonly io: CommandIo = ioOf(this.config)
   private debugEnabled = false
+  /** What init() attached to the process and the streams, taken off again in finally(). */
+  private readonly detach: (() => void)[] = []
   private uiInstance?: Ui
 
   protected get ui(): Ui {
-    this.uiInstance ??= new Ui({debug: this.debugEnabled, silent: false})
+    this.uiInstance ??= this.newUi(false)
     return this.uiInstance
+  }
+
+  /** Prompts need a person at a terminal: stdin to answer on and stderr to ask on. */
+  protected get canPrompt(): boolean {
+    return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY)
   }
 
   protected configureUi(options: {silent?: boolean}): Ui {
-    this.uiInstance = new Ui({debug: this.debugEnabled, silent: Boolean(options.silent)})
+    this.uiInstance = this.newUi(Boolean(options.silent))
     return this.uiInstance
   }
 
+  /** The one way a command's payload reaches stdout. */
+  protected async render(view: View): Promise<void> {
+    this.io.stdout.write(await renderView(view))
+  }
+
   protected async catch(error: Interfaces.CommandError): Promise<void> {
-    const exitCode = this.report(error)
-    process.exitCode = exitCode
+    this.io.setExitCode(this.report(error))
   }
 
   async init(): Promise<void> {
-    this.debugEnabled = this.argv.includes('--debug') || Boolean(process.env.ENTRATOOL_DEBUG)
+    this.debugEnabled = this.argv.includes('--debug') || Boolean(this.io.env.ENTRATOOL_DEBUG)
     await super.init()
     // A reader that went away (`… 2>&1 | head -1`) must not turn the command's exit code into 1.
-    for (const stream of [process.stdout, process.stderr]) {
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') throw error
-      })
+    const onStreamError = (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
     }
 
-    process.once('SIGINT', () => {
+    for (const stream of [this.io.stdout, this.io.stderr]) {
+      stream.on('error', onStreamError)
+      this.detach.push(() => stream.off('error', onStreamError))
+    }
+
+    const forced = () => process.exit(EXIT_CODES.interrupted)
+    const interrupted = () => {
       this.abort.abort()
-      setTimeout(() => process.exit(EXIT_CODES.interrupted), FORCED_EXIT_MS).unref()
-      process.once('SIGINT', () => process.exit(EXIT_CODES.interrupted))
-    })
+      setTimeout(forced, FORCED_EXIT_MS).unref()
+      process.once('SIGINT', forced)
+    }
+
+    process.once('SIGINT', interrupted)
+    this.detach.push(() => process.off('SIGINT', interrupted).off('SIGINT', forced))
+  }
+
+  async finally(error: Error | undefined): Promise<void> {
+    for (const undo of this.detach.splice(0)) undo()
+    await super.finally(error)
+  }
+
+  private newUi(silent: boolean): Ui {
+    return new Ui({debug: this.debugEnabled, env: this.io.env, silent, stream: this.io.stderr})
   }
 
   private report(error: Interfaces.CommandError): number {

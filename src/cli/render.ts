@@ -1,3 +1,11 @@
+/** What a command puts on stdout: a document in the format asked for, or text it laid out itself. */
+export type View = {document: unknown; format: 'json' | 'yaml'} | {text: string}
+
+/** The one renderer of stdout payloads (BaseCommand.render writes what it returns). */
+export async function renderView(view: View): Promise<string> {
+  return 'text' in view ? view.text : renderData(view.document, view.format)
+}
+
 /** Renders a document for -o json|yaml. */
 export async function renderData(data: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return `${JSON.stringify(data, null, 2)}\n`

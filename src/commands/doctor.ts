@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {CheckResult} from '../doctor/check.js'
-import {runDoctor} from '../doctor/doctor-service.js'
+import {type DoctorReport, runDoctor} from '../doctor/doctor-service.js'
 import {usageError} from '../errors.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
@@ -24,25 +24,24 @@ export default class Doctor extends BaseCommand {
     profile: profileFlag,
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor)
     const badName = flags.profile === undefined ? undefined : checkName(flags.profile)
     if (badName) throw usageError(badName, {next: 'pass -p with the name of a profile (`entratool list-profiles`)'})
-    const report = await runDoctor(this.config, process.env, {profile: flags.profile})
+    const report = await runDoctor(this.config, this.io.env, {profile: flags.profile})
     if (flags.output === 'json') {
       const checks = report.checks.map((c) => ({detail: c.detail, fix: c.fix ?? null, name: c.name, status: c.status}))
-      process.stdout.write(`${JSON.stringify({checks, healthy: report.healthy, problem: report.problem ? checks[report.checks.indexOf(report.problem)] : null}, null, 2)}\n`)
+      await this.render({document: {checks, healthy: report.healthy, problem: report.problem ? checks[report.checks.indexOf(report.problem)] : null}, format: 'json'})
     } else {
-      for (const check of report.checks) {
-        process.stdout.write(`${MARK[check.status]} ${check.name}: ${check.detail}\n`)
-        if (check.fix) process.stdout.write(`    → ${check.fix}\n`)
-      }
+      await this.render({text: report.checks.map((c) => `${MARK[c.status]} ${c.name}: ${c.detail}\n${c.fix ? `    → ${c.fix}\n` : ''}`).join('')})
     }
 
     if (report.problem) {
       this.ui.error(`Error: ${report.problem.name}: ${report.problem.detail}`)
       this.ui.instruct(`→ ${report.problem.fix}`)
-      process.exitCode = 1
+      this.io.setExitCode(1)
     }
+
+    return report
   }
 }

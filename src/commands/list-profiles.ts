@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {renderData, table} from '../cli/render.js'
+import {table} from '../cli/render.js'
 import {localTimeOf} from '../lib/time.js'
-import {ProfileService} from '../profiles/profile-service.js'
+import {ProfileService, type ProfileSummary} from '../profiles/profile-service.js'
 
 export default class ListProfiles extends BaseCommand {
   static description = 'Lists all profiles with their cached-token state and where their tokens and secrets are stored. The default profile is marked with *.'
@@ -17,23 +17,23 @@ export default class ListProfiles extends BaseCommand {
     output: Flags.string({char: 'o', default: 'table', description: 'Output format.', options: ['table', 'json', 'yaml']}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<ProfileSummary[]> {
     const {flags} = await this.parse(ListProfiles)
-    const service = new ProfileService(this.config, process.env, this.ui)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
     const profiles = await service.summaries()
     if (flags.output !== 'table') {
-      process.stdout.write(await renderData(profiles, flags.output as 'json' | 'yaml'))
-      return
+      await this.render({document: profiles, format: flags.output as 'json' | 'yaml'})
+      return profiles
     }
 
     if (profiles.length === 0) {
       this.ui.status('No profiles yet. Create one with `entratool create-profile`.')
-      return
+      return profiles
     }
 
     const rows = profiles.map((p) => [`${p.default ? '* ' : '  '}${p.name}`, p.flow ?? '-', p.tenant_id, p.client_id, p.token.state === 'none' ? 'none' : `${p.token.state} (${localTimeOf(p.token.expires_at)})`])
-    process.stdout.write(table(['  NAME', 'FLOW', 'TENANT', 'CLIENT ID', 'TOKEN'], rows))
-    const storage = await service.openStorage()
-    process.stdout.write(`\nTokens: ${storage.description.tokens}\nSecrets: ${storage.description.secrets}\n`)
+    const {description} = await service.openStorage()
+    await this.render({text: `${table(['  NAME', 'FLOW', 'TENANT', 'CLIENT ID', 'TOKEN'], rows)}\nTokens: ${description.tokens}\nSecrets: ${description.secrets}\n`})
+    return profiles
   }
 }
