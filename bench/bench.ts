@@ -19,7 +19,7 @@ import {buildBareOclif, machine, median, percentile, type ProcResult, readRssKb,
 
 const MEASURED = Math.max(15, Number(process.env.BENCH_RUNS ?? 20))
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 2))
-const OUT = process.env.BENCH_OUT ?? join(ROOT, 'BENCHMARKS.md')
+const OUT = process.env.BENCH_ONLY ? '-' : (process.env.BENCH_OUT ?? join(ROOT, 'BENCHMARKS.md'))
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string
 const JWT = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*$/
 /**
@@ -408,7 +408,9 @@ async function bench(emu: Emulator, home: string, started: number): Promise<numb
 
   const timed = [nodeE0, version, bare, help, cached, gitGet, cold, refresh, interactive, device, devicePending, listOne, listThousand, inspect]
   const rss = [rssOf(cached), rssOf(cold)]
-  const all = [...timed, ...rss]
+  // BENCH_ONLY=node,cached,cold (scenario ids) measures a subset, for a quick comparison; never written.
+  const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim())
+  const all = [...timed, ...rss].filter((s) => !only || only.includes(s.id))
 
   // --- Measure: round-robin, each round starting one scenario later ------------------------------
   const rounds = WARMUP + MEASURED
@@ -453,7 +455,7 @@ async function bench(emu: Emulator, home: string, started: number): Promise<numb
 
   // --- Report ------------------------------------------------------------------------------------
   const stats = new Map(all.map((s) => [s.id, {median: median(s.samples.slice(WARMUP)), n: s.samples.length - WARMUP, p90: percentile(s.samples.slice(WARMUP), 90), min: Math.min(...s.samples.slice(WARMUP))}]))
-  const med = (id: string) => stats.get(id)!.median
+  const med = (id: string) => stats.get(id)?.median ?? Number.NaN
   const mib = (kb: number) => kb / 1024
 
   const observed = (s: Scenario): string =>
@@ -468,14 +470,14 @@ async function bench(emu: Emulator, home: string, started: number): Promise<numb
   lines.push('## Wall time', '')
   lines.push('| scenario | command | median ms | p90 ms | min ms | runs | emulator requests per run (checked) |')
   lines.push('|---|---|--:|--:|--:|--:|---|')
-  for (const s of timed) {
+  for (const s of timed.filter((t) => all.includes(t))) {
     const st = stats.get(s.id)!
     lines.push(`| ${s.label} | \`${s.shown}\` | ${fmt(st.median)} | ${fmt(st.p90)} | ${fmt(st.min)} | ${st.n} | ${observed(s)} |`)
   }
 
   lines.push('', '## Peak RSS', '')
   lines.push('| scenario | median MiB | p90 MiB | runs |', '|---|--:|--:|--:|')
-  for (const s of rss) {
+  for (const s of rss.filter((t) => all.includes(t))) {
     const st = stats.get(s.id)!
     lines.push(`| ${s.label.replace('peak RSS, ', '')} | ${fmt(mib(st.median), 1)} | ${fmt(mib(st.p90), 1)} | ${st.n} |`)
   }
