@@ -11,7 +11,7 @@ import type {Storage} from '../storage/storage.js'
 import {checkTokenResult} from '../tokens/token-result.js'
 import type {Clock, FlowContext, TokenResult} from './contract.js'
 import {discoverFlows, type FlowCatalog, type FlowEntry, findFlow} from './registry.js'
-import type {ServiceDeps} from './token-service.js'
+import type {ServiceDeps} from './service-deps.js'
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -1,47 +1,29 @@
-import type {Interfaces} from '@oclif/core'
-
 import {configError, EntraToolError} from '../errors.js'
-import {acquireLock, withLock} from '../storage/lock.js'
-import type {Ui} from '../ui/ui.js'
-import {ProfileStore} from '../profiles/store.js'
-import {profileName, resolveSettings, type ResolvedSettings, type SettingFlags} from '../settings/resolve.js'
-import {configDir, openStorage} from '../storage/open-storage.js'
-import {tokenLock} from '../storage/profile-names.js'
-import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
-import type {Storage} from '../storage/storage.js'
 import {localTime} from '../lib/time.js'
+import type {Profile} from '../profiles/profile.js'
+import {ProfileStore} from '../profiles/store.js'
+import {profileName, type ResolvedSettings, resolveSettings} from '../settings/resolve.js'
+import {acquireLock, withLock} from '../storage/lock.js'
+import {openStorage} from '../storage/open-storage.js'
+import {tokenLock} from '../storage/profile-names.js'
+import {stateDirs, userPluginsInstalled} from '../storage/state-dirs.js'
+import type {Storage} from '../storage/storage.js'
+import {announceCached, findCachedToken, refreshReason, scopeNote} from '../tokens/cached-token.js'
 import {damagedCacheTopic, recordKey, TokenRecords} from '../tokens/token-records.js'
+import type {TokenOutcome, TokenRequest} from '../tokens/token-types.js'
+import type {Ui} from '../ui/ui.js'
 import type {TokenResult} from './contract.js'
 import type {FlowRunner} from './flow-runner.js'
 import type {FlowEntry} from './registry.js'
+import type {ServiceDeps} from './service-deps.js'
 
-export interface TokenRequest extends SettingFlags {
-  profile?: string
-  /** Skip every cache and run the flow (a new sign-in for delegated flows). */
-  force?: boolean
-  /** Use the refresh token (delegated) or a new request (application) even if a token is cached. */
-  refresh?: boolean
-  /**
-   * Why no one can answer a prompt or a browser (kubectl's spec.interactive false, an az/azd-shaped
-   * answer): a needed sign-in fails fast, naming this reason.
-   */
-  nonInteractive?: string
-  /** A person is at the terminal (stderr is a TTY): a refused refresh signs in again in the same call. */
-  canPrompt?: boolean
-}
+export type {ServiceDeps} from './service-deps.js'
+export type {TokenOutcome, TokenRequest} from '../tokens/token-types.js'
 
-export interface TokenOutcome {
-  token: TokenResult
-  fromCache: boolean
-  profile: string
-  flow: string
-}
-
-export interface ServiceDeps {
-  config: Interfaces.Config
-  env: NodeJS.ProcessEnv
-  ui: Ui
-  signal: AbortSignal
+/** A token served by the pre-oclif mode, and the status lines the full path would show for it. */
+export interface CachedAnswer {
+  outcome: TokenOutcome
+  report(ui: Ui): void
 }
 
 /** Turns a request into a token: the fast record first, then MSAL's silent refresh, then the flow. */
@@ -50,14 +32,12 @@ export class TokenService {
 
   async getToken(request: TokenRequest): Promise<TokenOutcome> {
     const {ui} = this.deps
-    const {dir, name, profile, profiles, settings} = await this.resolve(request)
-    const storage = await openStorage(this.deps.config, this.deps.env)
+    const {dir, name, profile, profiles, settings} = await resolveRequest(request, this.deps.env, this.dir())
+    const storage = await openStorage(this.deps.config, this.deps.env, dir)
     for (const warning of storage.warnings) ui.warn(warning)
     const note = scopeNote(settings)
     if (note) ui.status(note)
-    // A sign-in the person asked to shape (--prompt, another account's --login-hint) skips the caches.
-    const otherAccount = request.loginHint !== undefined && request.loginHint.toLowerCase() !== profile?.account?.username.toLowerCase()
-    const signInAsked = Boolean(request.prompt) || otherAccount
+    const signInAsked = signInShaped(request, profile)
     const reuse = !request.force && !request.refresh && !signInAsked
     // One warning per run for a profile's damaged cache, however often and in however many files it is met.
     const warn = (line: string) => ui.warnOnce(damagedCacheTopic(name), line)
@@ -133,25 +113,42 @@ export class TokenService {
    * newer one another process saved meanwhile is kept. True when a record was dropped.
    */
   async forget(request: TokenRequest, accessToken?: string): Promise<boolean> {
-    const {dir, name, settings} = await this.resolve(request)
+    const {dir, name, settings} = await resolveRequest(request, this.deps.env, this.dir())
     if (settings.oneOff) return false
-    const storage = await openStorage(this.deps.config, this.deps.env)
+    const storage = await openStorage(this.deps.config, this.deps.env, dir)
     return withLock(tokenLock(dir, name), () => new TokenRecords(storage.blobs, name).forget(recordKey(settings), accessToken))
   }
 
-  private async resolve(request: TokenRequest) {
-    const {env} = this.deps
-    const dir = configDir(this.deps.config, env)
-    const profiles = new ProfileStore(dir)
-    const file = profiles.read()
-    const name = profileName(request.profile, env, file.defaultProfile)
-    // --tenant with --client-id and no named profile is one-off use: the default profile's
-    // credentials (secret, certificate) must not leak into a request for another app.
-    const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
-    const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
-    // Neither a profile nor one-off identity: the store's "does not exist" error (exit 3) says what to do.
-    if (!profile && !(request.tenant && request.clientId)) await profiles.get(name)
-    return {dir, name, profile, profiles, settings: resolveSettings(name, request, env, profile)}
+  /**
+   * The pre-oclif mode (bin/run.js's get-token, the git helper, the az/azd shims): the same
+   * resolution and the same cache step as getToken, with the core's own storage backend, and
+   * nothing printed. Undefined whenever the full service could do or say more: no cached token,
+   * a storage warning or a damaged cache file to report, --debug, a Windows default directory, or
+   * user-installed plugins (only oclif knows them). `profiles` is a store already read, if any.
+   */
+  static async cachedOnly(request: TokenRequest, env: NodeJS.ProcessEnv, profiles?: ProfileStore): Promise<CachedAnswer | undefined> {
+    const dirs = stateDirs(env)
+    if (!dirs || env.ENTRATOOL_DEBUG || userPluginsInstalled(dirs)) return undefined
+    const {profile, settings} = await resolveRequest(request, env, dirs.config, profiles)
+    if (request.force || request.refresh || signInShaped(request, profile)) return undefined
+    const storage = await openStorage(undefined, env, dirs.config)
+    if (storage.warnings.length > 0) return undefined
+    let damaged = false
+    const outcome = await findCachedToken(settings, storage, () => (damaged = true))
+    // A damaged token file is warned about by the full path, once.
+    if (!outcome || damaged) return undefined
+    return {
+      outcome,
+      report(ui) {
+        const note = scopeNote(settings)
+        if (note) ui.status(note)
+        announceCached(ui, outcome)
+      },
+    }
+  }
+
+  private dir(): string {
+    return stateDirs(this.deps.env, this.deps.config)!.config
   }
 
   /**
@@ -201,4 +198,28 @@ export class TokenService {
 
     return {entry}
   }
+}
+
+/**
+ * The profile (profiles.json read once per call, or taken from `store` when already read) and the
+ * settings of a request: the first step of every mode of the service.
+ */
+async function resolveRequest(request: TokenRequest, env: NodeJS.ProcessEnv, dir: string, store?: ProfileStore) {
+  const profiles = store ?? new ProfileStore(dir)
+  const file = profiles.read()
+  const name = profileName(request.profile, env, file.defaultProfile)
+  // --tenant with --client-id and no named profile is one-off use: the default profile's
+  // credentials (secret, certificate) must not leak into a request for another app.
+  const oneOff = Boolean(request.tenant && request.clientId && !request.profile && !env.ENTRATOOL_PROFILE)
+  const profile = !oneOff && Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
+  // Neither a profile nor one-off identity: the store's "does not exist" error (exit 3) says what to do.
+  if (!profile && !(request.tenant && request.clientId)) await profiles.get(name)
+  const flags = request.scopeFor ? {...request, scope: request.scopeFor(profile)} : request
+  return {dir, name, profile, profiles, settings: resolveSettings(name, flags, env, profile)}
+}
+
+/** A sign-in the person asked to shape (--prompt, another account's --login-hint) skips the caches. */
+function signInShaped(request: TokenRequest, profile: Profile | undefined): boolean {
+  const otherAccount = request.loginHint !== undefined && request.loginHint.toLowerCase() !== profile?.account?.username.toLowerCase()
+  return Boolean(request.prompt) || otherAccount
 }

@@ -1,4 +1,4 @@
-import type {TokenOutcome} from '../flows/token-service.js'
+import type {TokenOutcome} from '../tokens/token-types.js'
 import {type CredentialRequest, serializeCredential} from './credential-protocol.js'
 import {type GitConfig} from './git-config.js'
 import {isEntratoolHelper} from './helper-command.js'

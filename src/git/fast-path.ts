@@ -5,14 +5,8 @@
  * answers are served here with the same modules the command uses; anything else (erase, a cache
  * miss, a sign-in, --debug, user-installed plugins) goes on to oclif with the request already read.
  */
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
-
-import {dirs} from '../fast-path.js'
-import credentialProvider from '../hooks/credential-provider.js'
-import {ProfileStore} from '../profiles/store.js'
-import {profileName, resolveSettings} from '../settings/resolve.js'
-import {findCachedToken} from '../tokens/cached-token.js'
+import {TokenService} from '../flows/token-service.js'
+import {stateDirs, userPluginsInstalled} from '../storage/state-dirs.js'
 import {credentialAnswer, isOurRequest} from './answer.js'
 import {type CredentialRequest, readCredentialRequest} from './credential-protocol.js'
 import {ProcessGitConfig} from './git-config.js'
@@ -61,9 +55,9 @@ export function parseFastGitArgs(argv: string[]): FastArgs | undefined {
 /** True when the answer was written; false when oclif must run the command (the request is kept for it). */
 export async function tryFastGitCredential(argv: string[], env: NodeJS.ProcessEnv = process.env, stdin: NodeJS.ReadableStream = process.stdin, executable = process.argv[1]): Promise<boolean> {
   const args = parseFastGitArgs(argv)
-  const where = dirs(env)
+  const where = stateDirs(env)
   // User-installed plugins may answer the credential-provider hook: only oclif knows them.
-  if (!args || !where || env.ENTRATOOL_DEBUG || existsSync(join(where.data, 'package.json'))) return false
+  if (!args || !where || env.ENTRATOOL_DEBUG || userPluginsInstalled(where)) return false
   let request: CredentialRequest
   try {
     request = await readCredentialRequest(stdin)
@@ -74,7 +68,7 @@ export async function tryFastGitCredential(argv: string[], env: NodeJS.ProcessEn
 
   registry[EARLY] = request
   try {
-    const answer = await fastAnswer(args, request, env, where.config, executable)
+    const answer = await fastAnswer(args, request, env, executable)
     if (answer === undefined) return false
     process.stdout.write(answer)
     delete registry[EARLY]
@@ -84,18 +78,11 @@ export async function tryFastGitCredential(argv: string[], env: NodeJS.ProcessEn
   }
 }
 
-async function fastAnswer(args: FastArgs, request: CredentialRequest, env: NodeJS.ProcessEnv, config: string, executable: string): Promise<string | undefined> {
+async function fastAnswer(args: FastArgs, request: CredentialRequest, env: NodeJS.ProcessEnv, executable: string): Promise<string | undefined> {
   if (args.operation === 'store') return ''
   if (args.operation !== 'get') return undefined
   if (!(await isOurRequest(request, new ProcessGitConfig(env), executable))) return ''
-  const file = new ProfileStore(config).read()
-  const name = profileName(args.profile, env, file.defaultProfile)
-  const profile = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
-  if (!profile) return undefined
-  const scope = gitScopes(args.scope.length > 0 ? args.scope : undefined, profile.scopes)
-  const settings = resolveSettings(name, {scope}, env, profile)
-  const storage = await credentialProvider({configDir: config, env})
-  if (storage.warnings.length > 0) return undefined
-  const outcome = await findCachedToken(settings, storage)
-  return outcome && credentialAnswer(request, outcome)
+  // The same request the command makes (git-credential-service.ts): the scope follows the profile.
+  const cached = await TokenService.cachedOnly({profile: args.profile, scopeFor: (profile) => gitScopes(args.scope, profile?.scopes)}, env)
+  return cached && credentialAnswer(request, cached.outcome)
 }

@@ -1,7 +1,5 @@
 import {type ServiceDeps, TokenService} from '../flows/token-service.js'
-import {ProfileStore} from '../profiles/store.js'
-import {profileName} from '../settings/resolve.js'
-import {configDir} from '../storage/open-storage.js'
+import type {Profile} from '../profiles/profile.js'
 import {credentialAnswer, isOurRequest} from './answer.js'
 import {type CredentialRequest, readCredentialRequest} from './credential-protocol.js'
 import {takeRequestReadEarly} from './fast-path.js'
@@ -51,7 +49,8 @@ export class GitCredentialService {
     }
 
     const tokens = new TokenService(this.deps)
-    const tokenRequest = {profile: options.profile, scope: this.scopes(options)}
+    // --scope, else the profile's resource scope, else Azure DevOps'.
+    const tokenRequest = {profile: options.profile, scopeFor: (profile?: Profile) => gitScopes(options.scope, profile?.scopes)}
     if (operation === 'erase') {
       const refused = request.attributes.get('password') ?? request.attributes.get('credential')
       const dropped = await tokens.forget(tokenRequest, refused)
@@ -61,13 +60,5 @@ export class GitCredentialService {
 
     const outcome = await tokens.getToken({...tokenRequest, nonInteractive: this.deps.env.GIT_TERMINAL_PROMPT === '0' ? 'GIT_TERMINAL_PROMPT=0' : undefined})
     return credentialAnswer(request, outcome)
-  }
-
-  /** --scope, else the profile's resource scope, else Azure DevOps'. */
-  private scopes(options: GitCredentialOptions): string[] {
-    if (options.scope?.length) return gitScopes(options.scope, undefined)
-    const file = new ProfileStore(configDir(this.deps.config, this.deps.env)).read()
-    const name = profileName(options.profile, this.deps.env, file.defaultProfile)
-    return gitScopes(undefined, Object.hasOwn(file.profiles, name) ? file.profiles[name].scopes : undefined)
   }
 }

@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 
 import {configError, usageError} from '../errors.js'
 import {writePrivateFile} from '../storage/private-files.js'
-import {shellQuote} from '../lib/render-token.js'
+import {shellQuote} from '../tokens/render-token.js'
 import {findReal, firstOnPath, isShim, SHIM_MARKER} from './passthrough.js'
 import type {ShimTool} from './run-shim.js'
 

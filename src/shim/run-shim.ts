@@ -8,9 +8,10 @@ import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
 import {findReal, passThrough} from './passthrough.js'
-import {parseAz, parseAzd, renderOutput, type ShimRequest} from './shim-args.js'
+import type {CliRunner} from './shim-answer.js'
+import {parseAz, parseAzd, renderOutput, type ShimRequest, type ShimTool} from './shim-args.js'
 
-export type ShimTool = 'az' | 'azd'
+export type {ShimTool} from './shim-args.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 /** entratool's exit codes that mean "no usable sign-in" (config, auth, interaction): the SDKs' "not logged in". */
@@ -45,7 +46,7 @@ export async function runShim(tool: ShimTool, shimDir: string, installedProfile:
 }
 
 /** The full CLI for what the fast path could not serve (a refresh, a first token). */
-function viaCli(argv: string[], env: NodeJS.ProcessEnv): Promise<{code: number; stderr: string; stdout: string}> {
+const viaCli: CliRunner = (argv, env) => {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...argv], {env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
@@ -80,6 +81,4 @@ export function failureText(tool: ShimTool, code: number, stderr: string): strin
   return `${head}\nentratool's ${tool} shim: ${reason}\n${next ? `${next}\n` : ''}`
 }
 
-export type Answer = {code: number; ok: false; stderr: string} | {doc: Record<string, unknown>; ok: true}
-export type CliRunner = typeof viaCli
 export type {ShimRequest}

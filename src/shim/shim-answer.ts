@@ -1,17 +1,23 @@
-import {dirs, fastGetToken} from '../fast-path.js'
+import {fastGetToken} from '../fast-path.js'
 import type {ProfilesFile} from '../profiles/profile.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName} from '../settings/resolve.js'
-import type {Answer, CliRunner, ShimTool} from './run-shim.js'
-import type {ShimRequest} from './shim-args.js'
+import {stateDirs} from '../storage/state-dirs.js'
+import type {ShimRequest, ShimTool} from './shim-args.js'
 import {accountShow, chooseProfile} from './shim-profile.js'
+
+export type Answer = {code: number; ok: false; stderr: string} | {doc: Record<string, unknown>; ok: true}
+/** The full CLI, for what the cache cannot serve (a refresh, a first token). */
+export type CliRunner = (argv: string[], env: NodeJS.ProcessEnv) => Promise<{code: number; stderr: string; stdout: string}>
 
 /** The document the shim prints, from the fast path or the full CLI; or entratool's failure. */
 export async function answer(tool: ShimTool, request: ShimRequest, installed: string | undefined, env: NodeJS.ProcessEnv, cli: CliRunner): Promise<Answer> {
   let file: ProfilesFile
+  let store: ProfileStore | undefined
   try {
-    const where = dirs(env)
-    file = where ? new ProfileStore(where.config).read() : {profiles: {}, version: 1}
+    const where = stateDirs(env)
+    store = where ? new ProfileStore(where.config) : undefined
+    file = store ? store.read() : {profiles: {}, version: 1}
   } catch (error) {
     return {code: 3, ok: false, stderr: `Error: ${(error as Error).message}`}
   }
@@ -49,7 +55,7 @@ export async function answer(tool: ShimTool, request: ShimRequest, installed: st
     '--silent',
   ]
   const childEnv = subscription ? {...env, AZURE_SUBSCRIPTION_ID: subscription} : env
-  const cached = await fastGetToken(argv, childEnv)
+  const cached = await fastGetToken(argv, childEnv, store)
   if (cached !== undefined) return {doc: JSON.parse(cached), ok: true}
   const res = await cli(argv, childEnv)
   if (res.code !== 0) return {code: res.code, ok: false, stderr: res.stderr}

@@ -4,6 +4,9 @@
  * undefined sends the whole command line, unchanged, to the real az / azd.
  */
 
+/** The programs a shim stands in for. */
+export type ShimTool = 'az' | 'azd'
+
 /** az's default resource for get-access-token (Azure Resource Manager). */
 export const AZ_DEFAULT_RESOURCE = 'https://management.core.windows.net/'
 /** azd's default scope for auth token. */

@@ -1,9 +1,9 @@
-import type {TokenOutcome} from '../flows/token-service.js'
-import {scopeResource} from '../lib/render-token.js'
 import {localTime} from '../lib/time.js'
 import type {Ui} from '../ui/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
+import {scopeResource} from './render-token.js'
+import type {TokenOutcome} from './token-types.js'
 import {recordKey, TokenRecords} from './token-records.js'
 
 /**

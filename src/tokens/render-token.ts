@@ -1,6 +1,6 @@
-import type {TokenOutcome} from '../flows/token-service.js'
-import {readExecInfo} from './exec-info.js'
-import {wallClock} from './time.js'
+import {readExecInfo} from '../lib/exec-info.js'
+import {wallClock} from '../lib/time.js'
+import type {TokenOutcome} from './token-types.js'
 
 export const TOKEN_FORMATS = ['token', 'json', 'yaml', 'env', 'exec-credential', 'azure-cli', 'azd', 'msi'] as const
 export type TokenFormat = (typeof TOKEN_FORMATS)[number]
