@@ -2,6 +2,7 @@ import {X509Certificate} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
 import type {ResolvedSettings} from '../settings/resolve.js'
+import {parseAuthorityError} from '../msal/oauth-error.js'
 import {type CheckResult, fail, ok, warn} from './check.js'
 
 /** The doctor waits this long for the authority; a person running it is waiting too. */
@@ -111,8 +112,8 @@ async function reachability(authority: string, ca: string | undefined, env: Node
   if (response.status === 200) {
     results.push(ok('authority', `${authority} answers (HTTP 200 in ${elapsed} ms)`))
   } else {
-    const body = response.body as {error?: string; error_description?: string}
-    const reason = body?.error_description?.split(/\r?\n/)[0] ?? body?.error ?? `HTTP ${response.status}`
+    const answer = parseAuthorityError(response.body)
+    const reason = !answer ? `HTTP ${response.status}` : answer.description ? `${answer.code ? `${answer.code}: ` : ''}${answer.description}` : answer.error
     results.push(fail('authority', `${authority} answers HTTP ${response.status}: ${reason}`, 'check the tenant and authority of the profile (`entratool show-profile`)'))
   }
 

@@ -275,8 +275,36 @@ export interface ErrorDetails {
   cause?: unknown
 }
 
+/**
+ * An error from the authority, or on the way to it, parsed by the core: what a flow needs to
+ * recognise its own cases (a declined device code, a Conditional Access block) without knowing how
+ * MSAL or Entra spell them.
+ */
+export interface AuthorityError {
+  /** The OAuth 2.0 `error` (`invalid_grant`, `authorization_declined`, `expired_token`, …) or the failure's own code. */
+  error: string
+  /** Entra's code, e.g. `AADSTS53003`, when the answer carries one. */
+  code?: string
+  correlationId?: string
+  /** The description's first line without its code prefix; '' when there is none. */
+  description: string
+  /** The first sentence of the description; '' when there is none. */
+  sentence: string
+  /**
+   * `authority`: the authority (or the sign-in) refused; `network`: no usable answer (unreachable,
+   * timeout, an untrusted certificate); `configuration`: the request could not be made as configured.
+   */
+  origin: 'authority' | 'configuration' | 'network'
+}
+
 export interface FlowErrors {
   create(kind: ErrorKind, message: string, details?: ErrorDetails): Error
+  /**
+   * Parses the rejection of a `tokens` operation, or an OAuth error answer the flow received
+   * itself (`{error, error_description?, error_codes?, correlation_id?}`, e.g. a redirect's query).
+   * Undefined for anything else (a bug, an error made with `create`).
+   */
+  parse(error: unknown): AuthorityError | undefined
 }
 
 export interface FlowContext {

@@ -4,6 +4,7 @@ import {EntraToolError} from '../errors.js'
 import {scrubbedEnv} from '../lib/child-env.js'
 import {MsalClients} from '../msal/factory.js'
 import {MsalTokens} from '../msal/msal-tokens.js'
+import {parseAuthorityError} from '../msal/oauth-error.js'
 import type {NetworkClient} from '../msal/network-client.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import {type SecretPurpose, secretKey} from '../storage/profile-names.js'
@@ -41,7 +42,7 @@ export class FlowRunner {
       childEnv: scrubbedEnv(env),
       clock: systemClock,
       env,
-      errors: {create: (kind, message, details) => new EntraToolError(kind, message, details)},
+      errors: {create: (kind, message, details) => new EntraToolError(kind, message, details), parse: parseAuthorityError},
       runFlow: async (id) => this.run(await this.find(id)),
       secrets: {
         certificatePassword: async () => env.ENTRATOOL_CERTIFICATE_PASSWORD || (await stored('certificate-password')),

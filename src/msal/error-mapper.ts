@@ -1,15 +1,7 @@
 import {EntraToolError, isEntraToolError} from '../errors.js'
 import {type NetworkClient, type ServerErrorAnswer, TransportError, type TransportFailure} from './network-client.js'
-import {aadstsNumber, serverAnswerFor} from './server-error.js'
-
-/** The fields of MSAL's AuthError/ServerError read here (duck-typed: no MSAL import on this path). */
-interface MsalLikeError {
-  errorCode?: string
-  errorMessage?: string
-  subError?: string
-  correlationId?: string
-  message: string
-}
+import {isMsalLikeError, parseAuthorityError} from './oauth-error.js'
+import {serverAnswerFor} from './server-error.js'
 
 export interface MapContext {
   profile: string
@@ -49,24 +41,24 @@ const INTERACTION_CODES = new Set(['70000', '70019'])
 
 const CANCELLED = new Set(['user_cancelled', 'device_code_polling_cancelled'])
 
+/** The one mapping of authority errors (parsed by parseAuthorityError) to entratool's error kinds, with next steps. */
 export function mapError(error: unknown, context: MapContext): EntraToolError | unknown {
   const answer = serverAnswerFor(error, context.network)
   if (isEntraToolError(error)) return answer ? withAnswer(error, answer, context) : error
   if (error instanceof TransportError) return transportError(error.failure)
-  const e = error as MsalLikeError
-  if (typeof e?.errorCode !== 'string') return error
+  if (!isMsalLikeError(error)) return error
   if (answer?.devicePoll) return fromAnswer(answer, context, error)
 
-  if (CANCELLED.has(e.errorCode)) return new EntraToolError('interrupted', 'Cancelled.')
-  if (e.errorCode === 'endpoints_resolution_error' || e.errorCode === 'network_error') {
+  const {errorCode} = error
+  if (CANCELLED.has(errorCode)) return new EntraToolError('interrupted', 'Cancelled.')
+  if (errorCode === 'endpoints_resolution_error' || errorCode === 'network_error') {
     const failure = context.network?.lastFailure
     if (failure) return transportError(failure)
     const status = context.network?.lastStatus
     if (answer && answer.status >= 400 && answer.status < 500) {
       const code = aadstsNumber(answer)
-      const sentence = firstSentence(answer.description ?? '') || answer.error
-      return new EntraToolError('auth', `the authority refused its metadata request: ${sentence} (HTTP ${answer.status} from ${answer.url})`, {
-        code: code ? `AADSTS${code}` : answer.error,
+      return new EntraToolError('auth', `the authority refused its metadata request: ${answer.sentence || answer.error} (HTTP ${answer.status} from ${answer.url})`, {
+        code: answer.code ?? answer.error,
         correlationId: answer.correlationId,
         next: fill((code && NEXT_STEPS[code]) || 'check the tenant and --authority with `entratool show-profile --name {p}`', context),
       })
@@ -77,17 +69,17 @@ export function mapError(error: unknown, context: MapContext): EntraToolError | 
     }
   }
 
-  const message = e.errorMessage || e.message
-  const aadsts = /AADSTS(\d+)/.exec(message)?.[1]
+  const parsed = parseAuthorityError(error)!
+  const aadsts = aadstsNumber(parsed)
   const status = context.network?.lastStatus?.status ?? 0
-  const details = {cause: error, code: aadsts ? `AADSTS${aadsts}` : e.errorCode, correlationId: e.correlationId || undefined}
-  const sentence = firstSentence(message) || e.errorCode
-  if (status >= 500 || status === 429 || ['server_error', 'temporarily_unavailable'].includes(e.errorCode)) {
+  const details = {cause: error, code: parsed.code ?? errorCode, correlationId: parsed.correlationId}
+  const sentence = parsed.sentence || errorCode
+  if (status >= 500 || status === 429 || ['server_error', 'temporarily_unavailable'].includes(errorCode)) {
     return new EntraToolError('network', `the authority failed to answer (HTTP ${status || 'error'}): ${sentence}`, {...details, next: status === 429 ? 'the authority is throttling requests; wait a minute and try again' : 'try again in a moment; if it persists, check the service health of your tenant'})
   }
 
   const template = aadsts ? NEXT_STEPS[aadsts] : undefined
-  const next = (template ?? (e.errorCode === 'invalid_grant' ? NEXT_STEPS['700082'] : undefined))?.replaceAll('{p}', context.profile).replaceAll('{f}', context.flow)
+  const next = (template ?? (errorCode === 'invalid_grant' ? NEXT_STEPS['700082'] : undefined))?.replaceAll('{p}', context.profile).replaceAll('{f}', context.flow)
   return new EntraToolError('auth', sentence, {...details, next})
 }
 
@@ -98,8 +90,8 @@ function fill(template: string, context: MapContext, flow = context.flow): strin
 /** A device-code poll's error answer as one sentence, its code, correlation id and next step. */
 function fromAnswer(answer: ServerErrorAnswer, context: MapContext, cause: unknown): EntraToolError {
   const number = aadstsNumber(answer)
-  const sentence = firstSentence(answer.description ?? '') || answer.error
-  const details = {cause, code: number ? `AADSTS${number}` : answer.error, correlationId: answer.correlationId}
+  const sentence = answer.sentence || answer.error
+  const details = {cause, code: answer.code ?? answer.error, correlationId: answer.correlationId}
   if (answer.status >= 500 || answer.status === 429) return new EntraToolError('network', `the authority failed to answer (HTTP ${answer.status}): ${sentence}`, {...details, next: 'try again in a moment'})
   const template = number ? (DEVICE_POLL_STEPS[number] ?? NEXT_STEPS[number]) : undefined
   const kind = number && INTERACTION_CODES.has(number) ? 'interaction' : 'auth'
@@ -116,7 +108,7 @@ function withAnswer(error: EntraToolError, answer: ServerErrorAnswer, context: M
   if (answer.devicePoll && number && (DEVICE_POLL_STEPS[number] || NEXT_STEPS[number])) return fromAnswer(answer, context, error.cause)
   return new EntraToolError(error.kind, error.message, {
     cause: error.cause,
-    code: error.code && error.code.startsWith('AADSTS') ? error.code : number ? `AADSTS${number}` : error.code,
+    code: error.code && error.code.startsWith('AADSTS') ? error.code : (answer.code ?? error.code),
     correlationId: error.correlationId ?? answer.correlationId,
     next: error.next,
   })
@@ -133,14 +125,7 @@ function transportError(failure: TransportFailure): EntraToolError {
   return new EntraToolError('network', message, {next})
 }
 
-/**
- * MSAL's "Error(s): 7000215 - Timestamp: … - Description: AADSTS7000215: Invalid client secret
- * provided. Ensure… - Trace ID: …" or the server's "AADSTS7000215: Invalid client secret
- * provided. Ensure…\r\nTrace ID: …" → "Invalid client secret provided."
- */
-export function firstSentence(message: string): string {
-  const described = / - Description: (.*?)(?: - (?:Trace ID|Correlation ID|Timestamp):|$)/s.exec(message)?.[1] ?? message
-  const line = described.split(/\r?\n/)[0].replace(/^[a-z_]+:\s*/, '').replace(/^AADSTS\d+:\s*/, '')
-  const end = line.search(/\.(\s|$)/)
-  return (end > 0 ? line.slice(0, end + 1) : line).trim()
+/** The number of an AADSTS code: the key of the next-step tables. */
+function aadstsNumber(error: {code?: string}): string | undefined {
+  return error.code?.slice('AADSTS'.length)
 }

@@ -14,6 +14,7 @@ import type {
   TokenOperations,
   TokenResult,
 } from '../flows/contract.js'
+import {isMsalLikeError} from './oauth-error.js'
 
 /** Where MsalTokens gets configured MSAL applications: the core's MsalClients, or a test's. */
 export interface MsalApps {
@@ -109,7 +110,7 @@ export class MsalTokens implements TokenOperations {
 
   /** Whether a refused silent refresh asks for a new sign-in (expired, revoked, interaction required). */
   needsSignIn(error: unknown): boolean {
-    return SIGN_IN_AGAIN.has((error as {errorCode?: string} | undefined)?.errorCode ?? '')
+    return isMsalLikeError(error) && SIGN_IN_AGAIN.has(error.errorCode)
   }
 
   /**

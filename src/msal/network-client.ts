@@ -5,6 +5,9 @@ import {request as httpsRequest, type Agent} from 'node:https'
 import {setTimeout as delay} from 'node:timers/promises'
 import {rootCertificates} from 'node:tls'
 
+import type {AuthorityError} from '../flows/contract.js'
+import {parseAuthorityError} from './oauth-error.js'
+
 export type TransportFailureKind = 'malformed' | 'timeout' | 'trust' | 'unreachable'
 
 export interface TransportFailure {
@@ -27,15 +30,11 @@ export class TransportError extends AuthError {
  * The last OAuth error answer (RFC 6749 §5.2) the authority sent, kept because MSAL drops its body
  * on some paths: device-code polling keeps only `error`, and a metadata failure only the status.
  */
-export interface ServerErrorAnswer {
+export interface ServerErrorAnswer extends AuthorityError {
   url: string
   status: number
   /** The answer to a device-code poll (the token endpoint with grant_type device_code). */
   devicePoll: boolean
-  error: string
-  description?: string
-  errorCodes?: number[]
-  correlationId?: string
 }
 
 export interface NetworkClientOptions {
@@ -118,20 +117,10 @@ export class NetworkClient implements INetworkModule {
   }
 
   private keepServerError(url: string, status: number, body: unknown, devicePoll: boolean): void {
-    const answer = body as Record<string, unknown> | null
+    const answer = parseAuthorityError(body)
     // authorization_pending and slow_down are the normal rhythm of polling, not a reason to keep.
-    if (typeof answer?.error !== 'string' || ['authorization_pending', 'slow_down'].includes(answer.error)) return
-    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined)
-    const codes = Array.isArray(answer.error_codes) ? answer.error_codes.filter((code): code is number => Number.isInteger(code)) : undefined
-    this.lastServerError = {
-      correlationId: text(answer.correlation_id),
-      description: text(answer.error_description),
-      devicePoll,
-      error: answer.error,
-      errorCodes: codes,
-      status,
-      url,
-    }
+    if (!answer || ['authorization_pending', 'slow_down'].includes(answer.error)) return
+    this.lastServerError = {...answer, devicePoll, status, url}
   }
 
   /**

@@ -1,11 +1,6 @@
 import {isEntraToolError} from '../errors.js'
 import type {NetworkClient, ServerErrorAnswer} from './network-client.js'
-
-/** The fields of MSAL's errors read here (duck-typed: no MSAL import on this path). */
-interface MsalLikeError {
-  errorCode?: string
-  errorMessage?: string
-}
+import {isMsalLikeError} from './oauth-error.js'
 
 const METADATA_FAILURES = new Set(['endpoints_resolution_error', 'network_error'])
 
@@ -19,16 +14,9 @@ const METADATA_FAILURES = new Set(['endpoints_resolution_error', 'network_error'
 export function serverAnswerFor(error: unknown, network: NetworkClient | undefined): ServerErrorAnswer | undefined {
   const answer = network?.lastServerError
   if (!answer) return undefined
-  const inner = (isEntraToolError(error) ? error.cause : error) as MsalLikeError | undefined
-  if (typeof inner?.errorCode !== 'string') return undefined
+  const inner = isEntraToolError(error) ? error.cause : error
+  if (!isMsalLikeError(inner)) return undefined
   if (inner.errorCode === 'post_request_failed') return answer.devicePoll && answer.error === inner.errorMessage?.trim() ? answer : undefined
   if (METADATA_FAILURES.has(inner.errorCode) && !network?.lastFailure && network?.lastStatus?.url === answer.url) return answer
   return undefined
-}
-
-/** The AADSTS number of an answer: `error_codes[0]`, else the one its description starts with. */
-export function aadstsNumber(answer: Pick<ServerErrorAnswer, 'description' | 'errorCodes'>): string | undefined {
-  const first = answer.errorCodes?.[0]
-  if (first !== undefined) return String(first)
-  return /AADSTS(\d+)/.exec(answer.description ?? '')?.[1]
 }

@@ -7,6 +7,7 @@ import {CryptoProvider, PublicClientApplication} from '@azure/msal-node'
 
 import type {Clock, ErrorDetails, ErrorKind, FlowContext, FlowSettings, FlowUi, TokenResult} from '../../src/flows/contract.js'
 import {MsalTokens} from '../../src/msal/msal-tokens.js'
+import {parseAuthorityError} from '../../src/msal/oauth-error.js'
 import {emulatorNetworkClient} from '../emulator/msal-network.js'
 
 export class FlowError extends Error {
@@ -114,7 +115,7 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
     childEnv: options.env ?? {},
     clock: realClock,
     env: options.env ?? {},
-    errors: {create: (kind, message, details) => new FlowError(kind, message, details)},
+    errors: {create: (kind, message, details) => new FlowError(kind, message, details), parse: parseAuthorityError},
     async runFlow(id) {
       flowsRun.push(id)
       if (!options.runFlow) throw new Error(`runFlow(${id}) was not expected`)

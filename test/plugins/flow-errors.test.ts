@@ -3,9 +3,10 @@ import assert from 'node:assert/strict'
 import {deviceCodeError} from '../../plugins/flow-device-code/src/device-code-errors.js'
 import {callbackError, portError} from '../../plugins/flow-interactive/src/callback-errors.js'
 import {PortUnavailableError} from '../../plugins/flow-interactive/src/loopback-binding.js'
+import {parseAuthorityError} from '../../src/msal/oauth-error.js'
 import {FlowError} from '../helpers/fake-flow-context.js'
 
-const errors = {create: (kind: FlowError['kind'], message: string, details?: FlowError['details']) => new FlowError(kind, message, details)}
+const errors = {create: (kind: FlowError['kind'], message: string, details?: FlowError['details']) => new FlowError(kind, message, details), parse: parseAuthorityError}
 
 /** The shape of MSAL's AuthError / ServerError, built here so the mapping is tested without MSAL. */
 function msalError(fields: {correlationId?: string; errorCode: string; errorMessage?: string; errorNo?: string}) {

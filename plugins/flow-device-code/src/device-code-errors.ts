@@ -1,38 +1,25 @@
 import type {FlowErrors} from 'entratool'
 
-/** The fields of MSAL's AuthError/ServerError read here (plugins cannot import MSAL's classes). */
-interface MsalErrorLike {
-  correlationId?: string
-  errorCode?: string
-  errorMessage?: string
-  errorNo?: string
-  subError?: string
-}
-
 /** Conditional Access policies that block the device code flow for this sign-in. */
 const CONDITIONAL_ACCESS_CODES = new Set(['AADSTS53003', 'AADSTS530033'])
 
 /**
- * Maps the ways device-code polling ends to typed errors; undefined means "not ours": the
- * caller rethrows the original and the core maps MSAL errors generically.
+ * The ways device-code polling ends that only this flow knows what to say about, as typed errors;
+ * undefined means "not ours": the caller rethrows the original and the core maps it.
  */
 export function deviceCodeError(error: unknown, errors: FlowErrors, profile: string): Error | undefined {
-  if (typeof error !== 'object' || error === null || !('errorCode' in error)) return undefined
-  const msal = error as MsalErrorLike
-  // MSAL ends its polling loop on any answer but authorization_pending by throwing
-  // post_request_failed with the server's `error` as the message.
-  const oauthError = msal.errorCode === 'post_request_failed' ? msal.errorMessage?.trim() : msal.errorCode
-  const aadsts = msal.errorNo ? `AADSTS${msal.errorNo}` : /\bAADSTS\d+/.exec(msal.errorMessage ?? '')?.[0]
-  const details = {cause: error, code: aadsts ?? oauthError, correlationId: msal.correlationId || undefined}
+  const answer = errors.parse(error)
+  if (!answer) return undefined
+  const details = {cause: error, code: answer.code ?? answer.error, correlationId: answer.correlationId}
 
-  if (aadsts && CONDITIONAL_ACCESS_CODES.has(aadsts)) {
+  if (answer.code && CONDITIONAL_ACCESS_CODES.has(answer.code)) {
     return errors.create('auth', 'A Conditional Access policy blocks the device code flow for this sign-in.', {
       ...details,
       next: `Sign in with the browser instead: entratool get-token --flow interactive --profile ${profile}`,
     })
   }
 
-  switch (oauthError) {
+  switch (answer.error) {
     case 'access_denied':
     case 'authorization_declined': {
       return errors.create('interaction', 'Sign-in was declined.', {...details, next: 'Run the command again and approve the sign-in.'})

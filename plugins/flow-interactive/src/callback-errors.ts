@@ -43,13 +43,10 @@ const NEXT_STEPS: Record<string, string> = {
 }
 
 function idpError(error: string, description: string | undefined, errors: FlowErrors, profile: string): Error {
-  // Entra descriptions read "AADSTS65004: <sentence>\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …".
-  const code = /\bAADSTS\d+/.exec(description ?? '')?.[0]
-  const correlationId = /Correlation ID:\s*([\da-f-]{36})/i.exec(description ?? '')?.[1]
-  const sentence = description?.split(/\r?\n/)[0].replace(/^AADSTS\d+:\s*/, '').trim()
-  const message = sentence ? `Sign-in failed (${error}): ${sentence}` : `Sign-in failed (${error}).`
+  const answer = errors.parse({error, error_description: description})
+  const message = answer?.description ? `Sign-in failed (${error}): ${answer.description}` : `Sign-in failed (${error}).`
   const next = NEXT_STEPS[error] ?? `Run the command again, or try the device code flow: entratool get-token --flow device-code --profile ${profile}`
-  return errors.create('interaction', message, {code: code ?? error, correlationId, next})
+  return errors.create('interaction', message, {code: answer?.code ?? error, correlationId: answer?.correlationId, next})
 }
 
 export function portError(error: PortUnavailableError, errors: FlowErrors): Error {
