@@ -30,13 +30,15 @@ export interface DoctorReport {
  */
 export async function runDoctor(config: Interfaces.Config, env: NodeJS.ProcessEnv, options: DoctorOptions = {}): Promise<DoctorReport> {
   const dir = configDir(config, env)
-  const groups = await Promise.all([
+  const groups = [
     [runtimeCheck(config.version)],
-    directoryChecks({cache: config.cacheDir, config: dir, data: config.dataDir}),
-    storageChecks(dir, env, options.keychainProbe),
-    profileChecks(dir, env, options),
-    pluginChecks(config),
-  ])
+    ...(await Promise.all([
+      directoryChecks({cache: config.cacheDir, config: dir, data: config.dataDir}),
+      storageChecks(dir, env, options.keychainProbe),
+      profileChecks(dir, env, options),
+      pluginChecks(config),
+    ])),
+  ]
   const checks = groups.flat()
   const problem = firstFailure(checks) ?? null
   return {checks, healthy: problem === null, problem}

@@ -93,7 +93,7 @@ describe('exec: a program runs with a private identity endpoint', function () {
           const m = /^ready (\S+)$/m.exec(stdout)
           if (m) resolve(m[1])
         })
-        exited.then(() => reject(new Error(`exec ended early: ${stderr}`)))
+        void exited.then(() => reject(new Error(`exec ended early: ${stderr}`)))
       })
       exec.kill(signal)
       const code = await exited

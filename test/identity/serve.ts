@@ -59,7 +59,7 @@ export function serveIdentity(args: string[], env: Record<string, string>): Prom
         },
       })
     })
-    exited.then(({code}) => reject(new Error(`serve-identity exited ${code}:\n${stderr}`)))
+    void exited.then(({code}) => reject(new Error(`serve-identity exited ${code}:\n${stderr}`)))
   })
 }
 

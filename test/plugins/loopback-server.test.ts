@@ -247,7 +247,7 @@ describe('loopback server', () => {
   })
 
   it('does not wait for ever for a browser that never fetches /done', async () => {
-    server.waitForCallback({signal: never, timeoutMs: 5000})
+    void server.waitForCallback({signal: never, timeoutMs: 5000})
     await get(server.port, `/?code=the-code&state=${STATE}`)
     server.finish({ok: true})
     const started = Date.now()
