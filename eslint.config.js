@@ -57,15 +57,13 @@ export default tseslint.config(
   {
     files: ['src/lib/**/*.ts'],
     rules: {
-      // 'warn' until base-command, ui and render-token have moved out (issue 16 items 3 and 5).
-      'no-restricted-imports': ['warn', {patterns: [NO_PLUGIN, {regex: '^\\.\\./', message: 'src/lib/ is a leaf: it imports nothing of the project. Move the code that needs this out of lib/.'}]}],
+      'no-restricted-imports': ['error', {patterns: [NO_PLUGIN, {regex: '^\\.\\./', message: 'src/lib/ is a leaf: it imports nothing of the project. Move the code that needs this out of lib/.'}]}],
     },
   },
   {
     files: ['src/flows/contract.ts'],
     rules: {
-      // 'warn' until the MSAL-free contract v1 lands (issue 16 item 1).
-      'no-restricted-imports': ['warn', {patterns: [{regex: '.', message: 'The flow contract imports nothing: plugins compile against it alone.'}]}],
+      'no-restricted-imports': ['error', {patterns: [{regex: '.', message: 'The flow contract imports nothing: plugins compile against it alone.'}]}],
     },
   },
   {
@@ -89,10 +87,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['plugins/*/src/**/*.ts'],
+    files: ['plugins/*/src/**/*.ts', 'examples/*/src/**/*.ts'],
     rules: {
-      // 'warn' until the MSAL-free contract v1 lands (issue 16 item 1); then it joins the rule above.
-      'no-restricted-imports': ['warn', {paths: [{message: 'Flow plugins reach MSAL only through the contract\'s operations.', name: '@azure/msal-node'}]}],
+      'no-restricted-imports': ['error', {paths: [{message: 'Flow plugins reach MSAL only through the contract\'s operations.', name: '@azure/msal-node'}]}],
     },
   },
   {
