@@ -5,7 +5,8 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {DEFAULT_TENANT_ID, PUBLIC_CLIENT_ID} from '../emulator/index.js'
-import {BIN, ROOT, runCli, sandbox} from '../helpers/cli.js'
+import {BIN, runCli, sandbox} from '../helpers/cli.js'
+import {exampleBuild} from '../helpers/example-plugin.js'
 import {endTmuxShell} from '../helpers/tmux.js'
 
 const has = (command: string) => {
@@ -23,6 +24,12 @@ describe('shell completion (plugin-autocomplete + profile and flow values from `
   let box: ReturnType<typeof sandbox>
   let env: Record<string, string>
   let functions: string
+
+  before(function () {
+    // Packs the core and builds the example plugin against it, as a plugin author would.
+    this.timeout(180_000)
+    exampleBuild()
+  })
 
   before(async () => {
     box = sandbox()
@@ -96,7 +103,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`
 
   it('bash: a plugin installed later is completed, and the regenerated scripts keep the value completion', async () => {
     const offline = {...env, npm_config_cache: join(box.home, 'npm-cache'), npm_config_offline: 'true', npm_config_registry: 'http://127.0.0.1:9/'}
-    const tarball = join(box.home, execFileSync('npm', ['pack', '--pack-destination', box.home, '--silent'], {cwd: join(ROOT, 'examples', 'flow-plugin-example'), encoding: 'utf8', env: offline}).trim())
+    const tarball = join(box.home, execFileSync('npm', ['pack', '--pack-destination', box.home, '--silent'], {cwd: exampleBuild().dir, encoding: 'utf8', env: offline}).trim())
     const file = join(functions, 'bash', 'entratool.bash')
     const writtenBefore = statSync(file).mtimeMs
     const installed = await runCli(['plugins', 'install', tarball], {env: offline, timeoutMs: 120_000})

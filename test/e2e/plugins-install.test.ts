@@ -6,9 +6,11 @@ import {createLocalJWKSet, jwtVerify} from 'jose'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
-import {closeEmulatorSandbox, ROOT, runCli, sandbox, type Sandbox} from '../helpers/cli.js'
+import {closeEmulatorSandbox, runCli, sandbox, type Sandbox} from '../helpers/cli.js'
+import {exampleBuild} from '../helpers/example-plugin.js'
 
-const EXAMPLE = join(ROOT, 'examples', 'flow-plugin-example')
+/** The example plugin, built as docs/plugins.md says (against the packed core). */
+let EXAMPLE: string
 
 /** `npm pack` of a plugin folder into `dest`, offline; returns the tarball's path. */
 function pack(dir: string, dest: string, env: Record<string, string>): string {
@@ -22,6 +24,12 @@ describe('installable flow plugins (entratool plugins install, offline, from a t
   let env: Record<string, string>
   let exampleTarball: string
   let futureTarball: string
+
+  before(function () {
+    // Packs the core and builds the example against it, as a plugin author would.
+    this.timeout(180_000)
+    EXAMPLE = exampleBuild().dir
+  })
 
   before(async () => {
     assert.ok(existsSync(join(EXAMPLE, 'dist', 'hooks', 'flows.js')), 'build first: npm run build')
