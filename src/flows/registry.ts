@@ -25,7 +25,7 @@ export interface FlowCatalog {
  * completion order.
  */
 export async function discoverFlows(config: Interfaces.Config): Promise<FlowCatalog> {
-  const result = await config.runHook(FLOWS_HOOK as 'init', {contractVersion: FLOW_CONTRACT_VERSION} as never, 5000, true)
+  const result = await config.runHook(FLOWS_HOOK, {contractVersion: FLOW_CONTRACT_VERSION}, 5000, true)
   const flows: FlowEntry[] = []
   const problems: FlowProblem[] = result.failures.map(({error, plugin}) => ({plugin: plugin.name, problem: `its flows hook failed: ${error.message}`}))
   const seen = new Map<string, string>()
@@ -38,7 +38,7 @@ export async function discoverFlows(config: Interfaces.Config): Promise<FlowCata
       continue
     }
 
-    for (const descriptor of descriptors as FlowDescriptor[]) {
+    for (const descriptor of descriptors) {
       const problem = checkDescriptor(descriptor, seen) ?? optionsProblem(descriptor, options)
       if (problem) problems.push({plugin: plugin.name, problem})
       else {

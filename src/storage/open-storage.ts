@@ -22,11 +22,11 @@ export async function openStorage(config: Interfaces.Config | undefined, env: No
     return credentialProvider(options)
   }
 
-  const result = await config.runHook(CREDENTIAL_PROVIDER_HOOK as 'init', options as never, 15_000, true)
+  const result = await config.runHook(CREDENTIAL_PROVIDER_HOOK, options, 15_000, true)
   const failure = result.failures[0]?.error
   if (failure) throw isEntraToolError(failure) ? failure : storageError(`the storage backend failed: ${failure.message}`, {cause: failure})
-  const answers = result.successes.filter((s) => s.result)
+  const answers = result.successes.filter((s): s is typeof s & {result: Storage} => Boolean(s.result))
   const chosen = answers.find((s) => s.plugin.name !== config.name) ?? answers[0]
   if (!chosen) throw storageError('no storage backend answered', {next: 'reinstall entratool; its credential-provider hook is missing'})
-  return chosen.result as unknown as Storage
+  return chosen.result
 }
