@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
+import type {FlowOption} from '../flows/contract.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../cli/profile-flags.js'
 import {readSecretFromStdin} from '../cli/secret-stdin.js'
@@ -26,6 +27,9 @@ On a terminal it asks for what the flags did not give (the cloud, and the flow f
     prompt: Flags.boolean({allowNo: true, default: true, description: 'Ask for missing values on a terminal (--no-prompt fails instead).'}),
   }
 
+  /** The options the installed flows declare; their flags join `flags` when the command starts (hooks/init-flow-options.ts). */
+  static flowOptions: readonly FlowOption[] = []
+
   async run(): Promise<void> {
     const {flags} = await this.parse(CreateProfile)
     if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
@@ -33,7 +37,8 @@ On a terminal it asks for what the flags did not give (the cloud, and the flow f
     }
 
     let name = flags.name
-    let fields = withWorkloadIdentity(fieldsFromFlags(flags), process.env)
+    const options = CreateProfile.flowOptions
+    let fields = withWorkloadIdentity(fieldsFromFlags(flags, options), process.env)
     const service = new ProfileService(this.config, process.env, this.ui)
     const interactive = flags.prompt && canPrompt()
     let prompted: SecretsInput = {}
@@ -42,7 +47,8 @@ On a terminal it asks for what the flags did not give (the cloud, and the flow f
         existing: Object.keys(service.store.read().profiles),
         flows: await service.installedFlows(),
         force: flags.force,
-        hasCredential: Boolean(flags['client-secret-stdin'] || fields.certificatePath || fields.federatedTokenFile),
+        // A credential file (a certificate, a federated token) stands in for the secret prompt.
+        hasCredential: Boolean(flags['client-secret-stdin'] || options.some((o) => o.type === 'path' && fields.options?.[o.name] !== undefined)),
       }
       ;({fields, name, secrets: prompted} = await promptMissing(name, fields, context))
     }

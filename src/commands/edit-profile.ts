@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {usageError} from '../errors.js'
+import type {FlowOption} from '../flows/contract.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {fieldsFromFlags, profileFieldFlags} from '../cli/profile-flags.js'
 import {readSecretFromStdin} from '../cli/secret-stdin.js'
@@ -19,18 +20,22 @@ export default class EditProfile extends BaseCommand {
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to change.', helpValue: '<name>', required: true}),
   }
 
+  /** The options the installed flows declare; their flags join `flags` when the command starts (hooks/init-flow-options.ts). */
+  static flowOptions: readonly FlowOption[] = []
+
   async run(): Promise<void> {
     const {flags} = await this.parse(EditProfile)
     if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
       throw usageError('stdin can carry only one secret: use --client-secret-stdin or --certificate-password-stdin, not both')
     }
 
-    const fields = fieldsFromFlags(flags)
+    const fields = fieldsFromFlags(flags, EditProfile.flowOptions)
     const secrets = {
       certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
       clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
     }
-    const changes = Object.values(fields).some((v) => v !== undefined) || secrets.clientSecret !== undefined || secrets.certificatePassword !== undefined || flags.default
+    const {options, ...core} = fields
+    const changes = Object.values(core).some((v) => v !== undefined) || Object.keys(options ?? {}).length > 0 || secrets.clientSecret !== undefined || secrets.certificatePassword !== undefined || flags.default
     if (!changes) throw usageError('nothing to change', {next: 'pass the fields to change, e.g. --scope or --client-secret-stdin (see --help)'})
     const service = new ProfileService(this.config, process.env, this.ui)
     await service.edit(flags.name, fields, secrets, flags.default)

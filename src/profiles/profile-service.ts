@@ -2,7 +2,8 @@ import type {Interfaces} from '@oclif/core'
 import {resolve} from 'node:path'
 
 import {usageError} from '../errors.js'
-import {discoverFlows, findFlow} from '../flows/registry.js'
+import type {FlowOption, FlowOptionValue} from '../flows/contract.js'
+import {declaredOptions, discoverFlows, type FlowCatalog, findFlow} from '../flows/registry.js'
 import {ensurePrivateDir} from '../storage/private-files.js'
 import {withLock} from '../storage/lock.js'
 import {configDir, openStorage} from '../storage/open-storage.js'
@@ -18,19 +19,13 @@ import {authorityUrl, checkAuthority, checkClientId, checkName, checkTenant} fro
 export interface ProfileFields {
   authority?: string
   caFile?: string
-  certificatePath?: string
   clientId?: string
-  federatedTokenFile?: string
   flow?: string
-  managedIdentity?: string
-  port?: number
-  portRange?: [number, number]
-  privateKeyPath?: string
   scopes?: string[]
-  sendX5c?: boolean
-  pasteRedirect?: boolean
   cae?: boolean
   tenantId?: string
+  /** Values of the options the installed flows declare, by option name. */
+  options?: Record<string, FlowOptionValue>
 }
 
 export interface SecretsInput {
@@ -38,7 +33,10 @@ export interface SecretsInput {
   certificatePassword?: string
 }
 
-export interface ProfileSummary {
+/** One profile as show-profile and list-profiles give it; the flows' options by their flag names, `_` for `-`. */
+export type ProfileSummary = ProfileSummaryCore & {[option: string]: unknown}
+
+interface ProfileSummaryCore {
   name: string
   default: boolean
   tenant_id: string
@@ -47,16 +45,7 @@ export interface ProfileSummary {
   authority: string
   scopes: string[]
   account: string | null
-  /** Settings a flow may use; null when not set. */
-  port: number | null
-  port_range: string | null
-  certificate: string | null
-  private_key: string | null
-  send_x5c: boolean
-  paste_redirect: boolean
   cae: boolean
-  federated_token_file: string | null
-  managed_identity: string | null
   ca_file: string | null
   token: {state: 'expired' | 'none' | 'valid'; expires_at: string | null}
   client_secret: 'environment' | 'none' | 'stored'
@@ -69,6 +58,7 @@ export interface ProfileSummary {
 export class ProfileService {
   readonly store: ProfileStore
   private storage?: Storage
+  private catalog?: Promise<FlowCatalog>
 
   constructor(
     private readonly config: Interfaces.Config,
@@ -81,9 +71,11 @@ export class ProfileService {
   async create(name: string, fields: ProfileFields, secrets: SecretsInput, options: {force?: boolean; makeDefault?: boolean}): Promise<Profile> {
     const problem = checkName(name) ?? checkTenant(fields.tenantId ?? '') ?? checkClientId(fields.clientId ?? '') ?? checkFields(fields)
     if (problem) throw usageError(problem)
-    fields = await this.checkFiles(fields, secrets)
+    const declared = await this.declaredOptions()
+    fields = await this.checkFiles(fields, secrets, declared)
     const now = new Date().toISOString()
-    const profile = compact({...fields, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
+    const {options: values, ...core} = fields
+    const profile = compact({...core, ...values, createdAt: now, flow: await this.flowId(fields.flow), name, updatedAt: now}) as Profile
     return this.underNameLock(name, async () => {
       // Refused before any secret is written: a clash must not overwrite the existing profile's secret.
       const clash = clashingName(this.store.read().profiles, name)
@@ -136,16 +128,18 @@ export class ProfileService {
   async edit(name: string, fields: ProfileFields, secrets: SecretsInput, makeDefault: boolean): Promise<Profile> {
     const problem = (fields.tenantId === undefined ? undefined : checkTenant(fields.tenantId)) ?? (fields.clientId === undefined ? undefined : checkClientId(fields.clientId)) ?? checkFields(fields)
     if (problem) throw usageError(problem)
-    fields = await this.checkFiles(fields, secrets, await this.store.get(name))
+    const options = await this.declaredOptions()
+    fields = await this.checkFiles(fields, secrets, options, await this.store.get(name))
     fields = {...fields, flow: await this.flowId(fields.flow)}
     const stored = await this.saveSecrets(name, secrets)
     const identityChanged = fields.tenantId !== undefined || fields.clientId !== undefined || fields.authority !== undefined
+    const {options: values = {}, ...core} = fields
     const updated = await this.store.update(name, (p) => {
-      const next: Profile = {...p, ...compact(fields), ...stored, updatedAt: new Date().toISOString()}
+      const next: Profile = {...p, ...compact(core), ...values, ...stored, updatedAt: new Date().toISOString()}
       // Tokens of another tenant, app or cloud must not be served for this profile.
       if (identityChanged) delete next.account
       // A new certificate without --private-key holds its own key; a stale key file would not match.
-      if (fields.certificatePath !== undefined && fields.privateKeyPath === undefined) delete next.privateKeyPath
+      if (values.certificatePath !== undefined && values.privateKeyPath === undefined) delete next.privateKeyPath
       return next
     })
     if (identityChanged) await this.clearTokens(name)
@@ -154,6 +148,7 @@ export class ProfileService {
   }
 
   async summaries(names?: string[]): Promise<ProfileSummary[]> {
+    const options = await this.declaredOptions()
     const file = this.store.read()
     const storage = await this.openStorage()
     const profiles = names ? names.map((n) => Object.hasOwn(file.profiles, n) ? file.profiles[n] : undefined).filter((p): p is Profile => p !== undefined) : Object.values(file.profiles)
@@ -174,15 +169,8 @@ export class ProfileService {
             authority: authorityUrl(p.authority, p.tenantId),
             flow: p.flow ?? null,
             scopes: p.scopes ?? [],
-            port: p.port ?? null,
-            port_range: p.portRange ? p.portRange.join('-') : null,
-            certificate: p.certificatePath ?? null,
-            private_key: p.privateKeyPath ?? null,
-            send_x5c: p.sendX5c ?? false,
-            paste_redirect: p.pasteRedirect ?? false,
+            ...optionSummary(options, p),
             cae: p.cae ?? false,
-            federated_token_file: p.federatedTokenFile ?? null,
-            managed_identity: p.managedIdentity ?? null,
             ca_file: p.caFile ?? null,
             client_secret: envSecret ? 'environment' : p.secretRef ? 'stored' : 'none',
             account: p.account?.username ?? null,
@@ -190,7 +178,7 @@ export class ProfileService {
             storage: {kind: storage.kind, ...storage.description},
             created_at: p.createdAt,
             updated_at: p.updatedAt,
-          } satisfies ProfileSummary
+          } satisfies ProfileSummaryCore
         }),
     )
   }
@@ -208,36 +196,54 @@ export class ProfileService {
    * Makes credential file paths absolute (get-token runs from any directory) and checks the files
    * now. A certificate is checked when it, its key or its password changes.
    */
-  private async checkFiles(fields: ProfileFields, secrets: SecretsInput, existing?: Profile): Promise<ProfileFields> {
-    const out = {...fields}
-    for (const key of ['certificatePath', 'privateKeyPath', 'federatedTokenFile'] as const) {
-      if (out[key] !== undefined) out[key] = resolve(out[key])
+  private async checkFiles(fields: ProfileFields, secrets: SecretsInput, options: readonly FlowOption[], existing?: Profile): Promise<ProfileFields> {
+    const values: Record<string, FlowOptionValue> = {...fields.options}
+    for (const option of options) {
+      if (option.type === 'path' && typeof values[option.name] === 'string') values[option.name] = resolve(values[option.name] as string)
     }
 
-    const certificatePath = out.certificatePath ?? existing?.certificatePath
-    if (out.privateKeyPath !== undefined && !certificatePath) throw usageError('--private-key needs --certificate')
-    if (certificatePath && (out.certificatePath ?? out.privateKeyPath ?? secrets.certificatePassword) !== undefined) {
-      const privateKeyPath = out.certificatePath === undefined ? (out.privateKeyPath ?? existing?.privateKeyPath) : out.privateKeyPath
+    // The client certificate is checked whole (key, password, expiry): a flow's files can only be
+    // checked as readable by their type, and TLS's context builder knows PEM and PFX alike.
+    const certificatePath = (values.certificatePath ?? existing?.certificatePath) as string | undefined
+    if (values.privateKeyPath !== undefined && !certificatePath) throw usageError('--private-key needs --certificate')
+    if (certificatePath && (values.certificatePath ?? values.privateKeyPath ?? secrets.certificatePassword) !== undefined) {
+      const privateKeyPath = (values.certificatePath === undefined ? (values.privateKeyPath ?? existing?.privateKeyPath) : values.privateKeyPath) as string | undefined
       const stored = async () => (existing ? (await this.openStorage()).secrets.get(secretKey(existing.name, 'certificate-password')) : undefined)
       const password = secrets.certificatePassword ?? (this.env.ENTRATOOL_CERTIFICATE_PASSWORD || (await stored()))
       const problem = certificateProblem(certificatePath, privateKeyPath, password)
       if (problem) throw usageError(problem)
     }
 
-    const tokenFileProblem = out.federatedTokenFile === undefined ? undefined : fileProblem(out.federatedTokenFile, '--federated-token-file')
-    if (tokenFileProblem) throw usageError(tokenFileProblem)
-    return out
+    for (const option of options) {
+      const path = values[option.name]
+      const problem = option.type === 'path' && typeof path === 'string' ? fileProblem(path, `--${option.flag}`) : undefined
+      if (problem) throw usageError(problem)
+    }
+
+    return {...fields, options: values}
+  }
+
+  /** The options the installed flows declare; profiles.json's values are checked by them from now on. */
+  async declaredOptions(): Promise<FlowOption[]> {
+    const options = declaredOptions(await this.flows())
+    this.store.options = options
+    return options
+  }
+
+  private flows(): Promise<FlowCatalog> {
+    this.catalog ??= discoverFlows(this.config)
+    return this.catalog
   }
 
   /** The flows installed, for the create-profile prompt's list. */
   async installedFlows(): Promise<{id: string; kind: 'application' | 'delegated'; summary: string}[]> {
-    return (await discoverFlows(this.config)).flows.map(({id, kind, summary}) => ({id, kind, summary}))
+    return (await this.flows()).flows.map(({id, kind, summary}) => ({id, kind, summary}))
   }
 
   /** The canonical id of an installed flow (aliases accepted); a missing flow exits 3. */
   private async flowId(flow: string | undefined): Promise<string | undefined> {
     if (flow === undefined) return undefined
-    return findFlow(await discoverFlows(this.config), flow).id
+    return findFlow(await this.flows(), flow).id
   }
 
   private async saveSecrets(name: string, secrets: SecretsInput): Promise<Partial<Profile>> {
@@ -260,6 +266,20 @@ export class ProfileService {
 
 function checkFields(fields: ProfileFields): string | undefined {
   if (fields.authority !== undefined) return checkAuthority(fields.authority)
+}
+
+/**
+ * A profile's option values as people read them, keyed by flag (`port_range`): unset text is
+ * null, an unset switch false, a port range `A-B`.
+ */
+function optionSummary(options: readonly FlowOption[], profile: Profile): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const option of options) {
+    const value = profile[option.name]
+    out[option.flag.replaceAll('-', '_')] = option.type === 'boolean' ? (value ?? false) : option.type === 'port-range' && Array.isArray(value) ? value.join('-') : (value ?? null)
+  }
+
+  return out
 }
 
 /** Drops undefined fields so profiles.json holds only what was set. */

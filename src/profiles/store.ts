@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {configError, type EntraToolError, storageError, usageError} from '../errors.js'
+import type {FlowOption} from '../flows/contract.js'
 import {withLock} from '../storage/lock.js'
 import {checkProfile, checkProfilesFile, type Profile, type ProfilesFile} from './profile.js'
 import {checkName} from './validate.js'
@@ -16,6 +17,12 @@ export const PROFILES_FILE = 'profiles.json'
  */
 export class ProfileStore {
   readonly file: string
+  /**
+   * The installed flows' option declarations, when the caller discovered them: their values are
+   * then checked by type on every read and write. Reads on the cached-token path leave them empty
+   * (loading flow plugins there would cost), and the flow's own values are checked before it runs.
+   */
+  options: readonly FlowOption[] = []
 
   constructor(readonly configDir: string) {
     this.file = join(configDir, PROFILES_FILE)
@@ -63,7 +70,7 @@ export class ProfileStore {
       throw brokenFile(this.file, `is not valid JSON (${(error as Error).message})`)
     }
 
-    const problem = checkProfilesFile(data)
+    const problem = checkProfilesFile(data, this.options)
     if (problem) throw brokenFile(this.file, problem)
     return data as ProfilesFile
   }
@@ -71,7 +78,7 @@ export class ProfileStore {
   async update(name: string, change: (profile: Profile) => Profile): Promise<Profile> {
     return this.mutate((data) => {
       const updated = change(requireProfile(data, name, this.file))
-      const problem = checkProfile(updated, name)
+      const problem = checkProfile(updated, name, this.options)
       if (problem) throw configError(`profile '${name}' ${problem}`)
       data.profiles[name] = updated
       return updated

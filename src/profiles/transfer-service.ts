@@ -67,7 +67,8 @@ export class ProfileTransfer {
    * anything changes, and throws to refuse; it is not asked on a dry run.
    */
   async import(text: string, options: {rename?: string; overwrite: boolean; dryRun: boolean; passphrase: () => Promise<string>; consent?: (items: ImportItem[]) => Promise<void>}): Promise<ImportItem[]> {
-    const contents = await decodeExport(text, options.passphrase)
+    const declared = await this.profiles.declaredOptions()
+    const contents = await decodeExport(text, options.passphrase, declared)
     if (options.rename !== undefined) {
       if (contents.profiles.length !== 1) throw usageError(`--name renames a single profile, and the export holds ${contents.profiles.length}`, {next: 'import without --name'})
       const problem = checkName(options.rename)
@@ -80,7 +81,7 @@ export class ProfileTransfer {
     const existing = Object.keys(this.profiles.store.read().profiles)
     const items: ImportItem[] = contents.profiles.map((p) => {
       const secrets = contents.secrets[p.name] ?? {}
-      const files = [p.certificatePath, p.privateKeyPath, p.federatedTokenFile, p.caFile].filter((f): f is string => f !== undefined)
+      const files = [...declared.filter((o) => o.type === 'path').map((o) => p[o.name]), p.caFile].filter((f): f is string => typeof f === 'string')
       const authorityHost = new URL(authorityUrl(p.authority, p.tenantId)).host
       return {
         authorityHost,

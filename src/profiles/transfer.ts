@@ -9,7 +9,8 @@
 import {createCipheriv, createDecipheriv, randomBytes, scrypt, type ScryptOptions} from 'node:crypto'
 
 import {usageError} from '../errors.js'
-import {checkProfile, type Profile} from './profile.js'
+import type {FlowOption} from '../flows/contract.js'
+import {checkProfile, type Profile, type ProfileCore, type ProfileOptions} from './profile.js'
 
 export const EXPORT_FORMAT = 'entratool-profiles'
 export const EXPORT_VERSION = 1
@@ -19,7 +20,7 @@ export const EXPORT_VERSION = 1
  * secrets travel separately, encrypted). Everything else goes, so fields added later travel too.
  */
 const NEVER_EXPORTED = ['account', 'certificatePasswordRef', 'secretRef'] as const
-export type ExportedProfile = Omit<Profile, (typeof NEVER_EXPORTED)[number]>
+export type ExportedProfile = Omit<ProfileCore, (typeof NEVER_EXPORTED)[number]> & ProfileOptions
 
 export interface ExportedSecrets {
   clientSecret?: string
@@ -65,7 +66,8 @@ export async function encodeExport(contents: ExportContents, passphrase: string 
 }
 
 /** Reads an export; asks for the passphrase only when the file is encrypted. */
-export async function decodeExport(text: string, passphrase: () => Promise<string>): Promise<ExportContents & {encrypted: boolean}> {
+/** `options`: the installed flows' declarations, whose values are checked by type. */
+export async function decodeExport(text: string, passphrase: () => Promise<string>, options: readonly FlowOption[] = []): Promise<ExportContents & {encrypted: boolean}> {
   let doc: Record<string, unknown>
   try {
     doc = JSON.parse(text)
@@ -78,7 +80,7 @@ export async function decodeExport(text: string, passphrase: () => Promise<strin
     throw usageError(`the export has format version ${JSON.stringify(doc.version)}; this entratool reads version ${EXPORT_VERSION}`, {next: 'import it with the entratool version that wrote it, or a newer one'})
   }
 
-  if (doc.encryption === undefined) return {...checkContents({profiles: doc.profiles, secrets: {}}), encrypted: false}
+  if (doc.encryption === undefined) return {...checkContents({profiles: doc.profiles, secrets: {}}, options), encrypted: false}
   const encryption = checkEncryption(doc.encryption)
   if (!encryption || typeof doc.ciphertext !== 'string' || typeof doc.exported_at !== 'string') throw usageError(DAMAGED)
   const body = Buffer.from(doc.ciphertext, 'base64')
@@ -92,7 +94,7 @@ export async function decodeExport(text: string, passphrase: () => Promise<strin
     throw usageError(DAMAGED, {next: 'check ENTRATOOL_EXPORT_PASSPHRASE (or what you typed), and that the file arrived whole'})
   }
 
-  return {...checkContents(JSON.parse(plaintext)), encrypted: true}
+  return {...checkContents(JSON.parse(plaintext), options), encrypted: true}
 }
 
 function associatedData(exportedAt: string, e: Encryption): Buffer {
@@ -115,10 +117,10 @@ function checkEncryption(value: unknown): Encryption | undefined {
 }
 
 /** Every profile is checked with the rules profiles.json is read with; account and secret references are dropped. */
-function checkContents(value: {profiles: unknown; secrets: unknown}): ExportContents {
+function checkContents(value: {profiles: unknown; secrets: unknown}, options: readonly FlowOption[]): ExportContents {
   if (!Array.isArray(value.profiles) || value.profiles.length === 0) throw usageError('the export holds no profiles')
   const profiles = value.profiles.map((raw, i) => {
-    const problem = checkProfile(raw)
+    const problem = checkProfile(raw, undefined, options)
     if (problem) throw usageError(`profile ${typeof raw?.name === 'string' ? `'${raw.name}'` : `#${i + 1}`} in the export: ${problem}`)
     return exportedProfile(raw as Profile)
   })

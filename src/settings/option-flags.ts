@@ -39,7 +39,7 @@ export function cachedOptionFlags(options: readonly FlowOption[]): Record<string
     cached[option.flag] =
       option.type === 'boolean'
         ? {...common, allowNo: true, type: 'boolean'}
-        : {...common, helpValue: option.helpValue ?? HELP_VALUES[option.type], multiple: false, type: 'option'}
+        : {...common, hasDynamicHelp: false, helpValue: option.helpValue ?? HELP_VALUES[option.type], multiple: false, type: 'option'}
   }
 
   return cached
@@ -54,4 +54,28 @@ export function optionsFromFlags(options: readonly FlowOption[], flags: Readonly
   }
 
   return given
+}
+
+/**
+ * A command's flags with the option flags added where they sort: before the first flag of the
+ * command's own, in order, whose name sorts after theirs (grouped flags such as --debug keep
+ * their place). Usage lines read as if the options were written into the command; the command's
+ * own flag of the same name wins.
+ */
+export function withOptionFlags<F extends {helpGroup?: string}>(own: Record<string, F>, added: Record<string, F>): Record<string, F> {
+  const pending = Object.keys(added)
+    .filter((name) => !Object.hasOwn(own, name))
+    .sort()
+  const out: Record<string, F> = {}
+  for (const [name, flag] of Object.entries(own)) {
+    while (!flag.helpGroup && pending.length > 0 && pending[0] < name) {
+      const next = pending.shift()!
+      out[next] = added[next]
+    }
+
+    out[name] = flag
+  }
+
+  for (const name of pending) out[name] = added[name]
+  return out
 }

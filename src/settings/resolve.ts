@@ -1,7 +1,7 @@
-import {usageError} from '../errors.js'
+import {configError, usageError} from '../errors.js'
 import type {FlowSettings} from '../flows/contract.js'
 import type {Profile} from '../profiles/profile.js'
-import {authorityUrl, checkAuthority, checkClientId, checkName, checkScopes, checkTenant, splitScopes} from '../profiles/validate.js'
+import {authorityUrl, checkAuthority, checkClientId, checkName, checkPortRange, checkScopes, checkTenant, splitScopes} from '../profiles/validate.js'
 
 /** The flags that feed settings; every field optional (absent = not given). */
 export interface SettingFlags {
@@ -73,33 +73,37 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
   const scopes = flagScopes.length > 0 ? flagScopes : profile?.scopes?.length ? profile.scopes : DEFAULTS.scopes
   const scopeProblem = checkScopes(scopes)
   if (scopeProblem) throw usageError(scopeProblem)
+  // Until the flows read their declared options (settings.options), the one stored value a flow
+  // would misread is checked here; profiles.json's reader no longer knows the flows' types.
+  const rangeProblem = profile?.portRange === undefined ? undefined : checkPortRange(profile.portRange)
+  if (rangeProblem) throw configError(`profile '${name}' ${rangeProblem}`)
   const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
   return {
     authority: tenantAuthority(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId, flags.tenant === undefined ? undefined : profile?.tenantId),
     cae: flags.cae ?? profile?.cae ?? false,
     caFile: env.ENTRATOOL_CA_FILE || profile?.caFile,
-    certificatePath: profile?.certificatePath,
+    certificatePath: (profile?.certificatePath as string | undefined),
     claims: flags.claims,
     clientId,
     // The workload-identity variable beats a federated profile's file, but never replaces a
     // profile's own secret or certificate.
-    federatedTokenFile: profile?.secretRef || profile?.certificatePath ? profile.federatedTokenFile : env.AZURE_FEDERATED_TOKEN_FILE || profile?.federatedTokenFile,
+    federatedTokenFile: profile?.secretRef || (profile?.certificatePath as string | undefined) ? (profile?.federatedTokenFile as string | undefined) : env.AZURE_FEDERATED_TOKEN_FILE || (profile?.federatedTokenFile as string | undefined),
     flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
     homeAccountId: profile?.account?.homeAccountId,
     loginHint: flags.loginHint ?? profile?.account?.username,
-    managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || profile?.managedIdentity,
+    managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || (profile?.managedIdentity as string | undefined),
     minValidityMs: flags.minValidityMs ?? DEFAULTS.minValidityMs,
     oneOff: profile === undefined,
     openBrowser: !flags.noBrowser,
-    pasteRedirect: flags.pasteRedirect ?? profile?.pasteRedirect ?? false,
-    port: portFromFlags ? flags.port : profile?.port,
-    portRange: portFromFlags ? flags.portRange : profile?.portRange,
-    privateKeyPath: profile?.privateKeyPath,
+    pasteRedirect: flags.pasteRedirect ?? (profile?.pasteRedirect as boolean | undefined) ?? false,
+    port: portFromFlags ? flags.port : (profile?.port as number | undefined),
+    portRange: portFromFlags ? flags.portRange : (profile?.portRange as [number, number] | undefined),
+    privateKeyPath: (profile?.privateKeyPath as string | undefined),
     profile: name,
     prompt: flags.prompt,
     scopes,
     scopesDefaulted: flagScopes.length === 0 && !profile?.scopes?.length,
-    sendX5c: profile?.sendX5c ?? false,
+    sendX5c: (profile?.sendX5c as boolean | undefined) ?? false,
     showUrl: flags.showUrl ?? false,
     tenantId,
     timeoutGiven: flags.timeoutMs !== undefined,

@@ -50,7 +50,7 @@ describe('flow options: a declaration becomes flags, checks and one precedence',
     it('the manifest form carries what help and completion show', () => {
       const cached = cachedOptionFlags(OPTIONS)
       assert.deepEqual(Object.keys(cached), ['port', 'range', 'switch', 'count', 'file', 'word'])
-      assert.deepEqual(cached.port, {description: 'A port.', exclusive: ['range'], helpValue: '<port>', multiple: false, name: 'port', type: 'option'})
+      assert.deepEqual(cached.port, {description: 'A port.', exclusive: ['range'], hasDynamicHelp: false, helpValue: '<port>', multiple: false, name: 'port', type: 'option'})
       assert.deepEqual(cached.switch, {allowNo: true, description: 'A switch.', exclusive: undefined, name: 'switch', type: 'boolean'})
       assert.equal(cached.word.type === 'option' && cached.word.helpValue, '<word>')
       assert.equal(cached.file.type === 'option' && cached.file.helpValue, '<path>')
