@@ -39,9 +39,8 @@ stdout carries only the token (or the --output document); every status line goes
       minValidityMs: flags['min-validity'],
       nonInteractive: nonInteractiveReason(flags.output as TokenFormat, process.env),
       noBrowser: !flags.browser,
-      pasteRedirect: flags['paste-redirect'],
-      port: flags.port,
-      portRange: flags['port-range'],
+      // The interactive flow's declared options, given for this call.
+      options: {pasteRedirect: flags['paste-redirect'], port: flags.port, portRange: flags['port-range']},
       profile: flags.profile,
       prompt: flags.prompt as 'consent' | 'login' | 'select_account' | undefined,
       scope: flags.scope,

@@ -114,9 +114,6 @@ export interface FlowSettings {
   /** Full authority URL, e.g. https://login.microsoftonline.com/<tenant>. */
   authority: string
   scopes: string[]
-  /** Interactive flow: a fixed port, or a range to pick the first free port from. */
-  port?: number
-  portRange?: [number, number]
   timeoutMs: number
   /**
    * Whether the person set --timeout. A flow with a deadline of its own (a device code's expiry)
@@ -132,21 +129,11 @@ export interface FlowSettings {
   /** Interactive flow: the OpenID Connect `prompt` the person asked for. Added in contract version 1. */
   prompt?: 'consent' | 'login' | 'select_account'
   /**
-   * Interactive flow: no loopback listener; the person pastes the address the browser ended on
-   * (SSH, tunnels, serial consoles). Added in contract version 1.
+   * The values of the options this flow declares (FlowDescriptor.options), by name, each checked
+   * against its declared type and resolved flag > environment > profile. An option not set is
+   * absent; a switch not set is absent, not false.
    */
-  pasteRedirect?: boolean
-  certificatePath?: string
-  privateKeyPath?: string
-  federatedTokenFile?: string
-  sendX5c: boolean
-  /**
-   * Which managed identity the managed-identity flow uses, as the person wrote it (profile
-   * `--managed-identity` or ENTRATOOL_MANAGED_IDENTITY): `system`, a user-assigned identity's
-   * client id, `object-id:<guid>`, or an Azure resource id (`/subscriptions/…`). Unset: the
-   * profile's client id names a user-assigned identity. Added in contract version 1.
-   */
-  managedIdentity?: string
+  options: FlowOptionValues
   /**
    * True for one-off use (--tenant and --client-id without a profile): no profile's stored secret
    * is read, and messages must not name a profile.

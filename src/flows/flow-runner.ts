@@ -6,7 +6,7 @@ import {MsalClients} from '../msal/factory.js'
 import {MsalTokens} from '../msal/msal-tokens.js'
 import {parseAuthorityError} from '../msal/oauth-error.js'
 import type {NetworkClient} from '../msal/network-client.js'
-import type {ResolvedSettings} from '../settings/resolve.js'
+import {flowSettings, type ResolvedSettings} from '../settings/resolve.js'
 import {type SecretPurpose, secretKey} from '../storage/profile-names.js'
 import type {Storage} from '../storage/storage.js'
 import {checkTokenResult} from '../tokens/token-result.js'
@@ -34,8 +34,10 @@ export class FlowRunner {
     return this.msal.network
   }
 
-  context(): FlowContext {
-    const {env, settings, signal, storage, ui} = this.deps
+  /** The context `entry` runs in: its declared options resolved into `settings.options`. */
+  context(entry: FlowEntry): FlowContext {
+    const {env, signal, storage, ui} = this.deps
+    const settings = flowSettings(this.deps.settings, entry.options ?? [], env)
     // One-off use has no profile, so no stored secret: only the environment may supply one.
     const stored = (purpose: SecretPurpose) => (settings.oneOff ? undefined : storage.secrets.get(secretKey(settings.profile, purpose)))
     return {
@@ -65,7 +67,7 @@ export class FlowRunner {
     this.deps.ui.debug(`running flow '${entry.id}' from ${entry.plugin}`)
     const flow = await entry.load()
     // Flows are plugins, possibly strangers': what they hand back is checked like any outside input.
-    return checkTokenResult(await flow.acquire(this.context()), entry.id)
+    return checkTokenResult(await flow.acquire(this.context(entry)), entry.id)
   }
 
   /** Whether a refused silent refresh asks for a new sign-in (expired, revoked, interaction required). */

@@ -1,7 +1,8 @@
 import {configError, usageError} from '../errors.js'
-import type {FlowSettings} from '../flows/contract.js'
+import type {FlowOption, FlowOptionValue, FlowSettings} from '../flows/contract.js'
 import type {Profile} from '../profiles/profile.js'
-import {authorityUrl, checkAuthority, checkClientId, checkName, checkPortRange, checkScopes, checkTenant, splitScopes} from '../profiles/validate.js'
+import {authorityUrl, checkAuthority, checkClientId, checkName, checkScopes, checkTenant, splitScopes} from '../profiles/validate.js'
+import {CORE_PROFILE_KEYS, optionValueProblem, type OptionSources, resolveOptions} from './flow-options.js'
 
 /** The flags that feed settings; every field optional (absent = not given). */
 export interface SettingFlags {
@@ -13,10 +14,9 @@ export interface SettingFlags {
   loginHint?: string
   minValidityMs?: number
   noBrowser?: boolean
-  pasteRedirect?: boolean
+  /** Flow options given on the command line (get-token's --port, --paste-redirect…), by option name. */
+  options?: Readonly<Record<string, FlowOptionValue | undefined>>
   prompt?: FlowSettings['prompt']
-  port?: number
-  portRange?: [number, number]
   scope?: string[]
   showUrl?: boolean
   tenant?: string
@@ -43,6 +43,18 @@ export interface ResolvedSettings extends FlowSettings {
   oneOff: boolean
   /** True when neither --scope nor the profile named a scope, so the built-in default is used. */
   scopesDefaulted?: boolean
+  /**
+   * Where the flow's options come from. Their declarations are known only once the flow is loaded,
+   * so `flowSettings` resolves them then; until that, `options` holds the flags' values over the
+   * profile's, read as they are.
+   */
+  optionSources: Omit<OptionSources, 'env'>
+  /**
+   * The managed identity that keeps cached tokens of one profile's identities apart (the token
+   * record's key). The cached-token path cannot load the flow's declaration, so this one value is
+   * read here as the managed-identity flow declares it: ENTRATOOL_MANAGED_IDENTITY, else the profile.
+   */
+  managedIdentity?: string
 }
 
 /** Picks the profile name: flag > ENTRATOOL_PROFILE > the file's default > `default`. */
@@ -73,42 +85,48 @@ export function resolveSettings(name: string, flags: SettingFlags, env: NodeJS.P
   const scopes = flagScopes.length > 0 ? flagScopes : profile?.scopes?.length ? profile.scopes : DEFAULTS.scopes
   const scopeProblem = checkScopes(scopes)
   if (scopeProblem) throw usageError(scopeProblem)
-  // Until the flows read their declared options (settings.options), the one stored value a flow
-  // would misread is checked here; profiles.json's reader no longer knows the flows' types.
-  const rangeProblem = profile?.portRange === undefined ? undefined : checkPortRange(profile.portRange)
-  if (rangeProblem) throw configError(`profile '${name}' ${rangeProblem}`)
-  const portFromFlags = flags.port !== undefined || flags.portRange !== undefined
+  const stored = profile === undefined ? undefined : Object.fromEntries(Object.entries(profile).filter(([key]) => !CORE_PROFILE_KEYS.has(key)))
+  const given = Object.fromEntries(Object.entries(flags.options ?? {}).filter(([, value]) => value !== undefined)) as Record<string, FlowOptionValue>
   return {
     authority: tenantAuthority(flags.authority ?? profile?.authority ?? DEFAULTS.authority, tenantId, flags.tenant === undefined ? undefined : profile?.tenantId),
     cae: flags.cae ?? profile?.cae ?? false,
     caFile: env.ENTRATOOL_CA_FILE || profile?.caFile,
-    certificatePath: (profile?.certificatePath as string | undefined),
     claims: flags.claims,
     clientId,
-    // The workload-identity variable beats a federated profile's file, but never replaces a
-    // profile's own secret or certificate.
-    federatedTokenFile: profile?.secretRef || (profile?.certificatePath as string | undefined) ? (profile?.federatedTokenFile as string | undefined) : env.AZURE_FEDERATED_TOKEN_FILE || (profile?.federatedTokenFile as string | undefined),
     flow: flags.flow ?? profile?.flow ?? DEFAULTS.flow,
     homeAccountId: profile?.account?.homeAccountId,
     loginHint: flags.loginHint ?? profile?.account?.username,
-    managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || (profile?.managedIdentity as string | undefined),
+    managedIdentity: env.ENTRATOOL_MANAGED_IDENTITY || (typeof profile?.managedIdentity === 'string' ? profile.managedIdentity : undefined),
     minValidityMs: flags.minValidityMs ?? DEFAULTS.minValidityMs,
     oneOff: profile === undefined,
     openBrowser: !flags.noBrowser,
-    pasteRedirect: flags.pasteRedirect ?? (profile?.pasteRedirect as boolean | undefined) ?? false,
-    port: portFromFlags ? flags.port : (profile?.port as number | undefined),
-    portRange: portFromFlags ? flags.portRange : (profile?.portRange as [number, number] | undefined),
-    privateKeyPath: (profile?.privateKeyPath as string | undefined),
+    options: {...(stored as Record<string, FlowOptionValue>), ...given},
+    optionSources: {flags: given, profile},
     profile: name,
     prompt: flags.prompt,
     scopes,
     scopesDefaulted: flagScopes.length === 0 && !profile?.scopes?.length,
-    sendX5c: (profile?.sendX5c as boolean | undefined) ?? false,
     showUrl: flags.showUrl ?? false,
     tenantId,
     timeoutGiven: flags.timeoutMs !== undefined,
     timeoutMs: flags.timeoutMs ?? DEFAULTS.timeoutMs,
   }
+}
+
+/**
+ * The settings a flow receives: its declared options resolved (flag > environment > profile), the
+ * profile's values first checked against their declared types. A stored value the flow would
+ * misread is a config error naming the profile (exit 3), caught before the flow runs.
+ */
+export function flowSettings(settings: ResolvedSettings, declared: readonly FlowOption[], env: NodeJS.ProcessEnv): ResolvedSettings {
+  const {flags, profile} = settings.optionSources
+  for (const option of declared) {
+    const value = profile?.[option.name]
+    const problem = value === undefined ? undefined : optionValueProblem(option, value)
+    if (problem) throw configError(`profile '${settings.profile}' ${problem}`, {next: `fix it with \`entratool edit-profile --name ${settings.profile} --${option.flag} <value>\``})
+  }
+
+  return {...settings, options: resolveOptions(declared, {env, flags, profile})}
 }
 
 /**

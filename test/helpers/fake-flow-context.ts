@@ -5,7 +5,7 @@
  */
 import {CryptoProvider, PublicClientApplication} from '@azure/msal-node'
 
-import type {Clock, ErrorDetails, ErrorKind, FlowContext, FlowSettings, FlowUi, TokenResult} from '../../src/flows/contract.js'
+import type {Clock, ErrorDetails, ErrorKind, FlowContext, FlowOptionValues, FlowSettings, FlowUi, TokenResult} from '../../src/flows/contract.js'
 import {MsalTokens} from '../../src/msal/msal-tokens.js'
 import {parseAuthorityError} from '../../src/msal/oauth-error.js'
 import {emulatorNetworkClient} from '../emulator/msal-network.js'
@@ -76,9 +76,27 @@ export const realClock: Clock = {
     }),
 }
 
+/** Settings as tests write them: a flow's declared options (port, certificatePath…) beside the core's. */
+export type TestSettings = Partial<FlowSettings> & {[option: string]: unknown}
+
+const CORE_SETTINGS = new Set(['authority', 'claims', 'clientId', 'loginHint', 'oneOff', 'openBrowser', 'options', 'profile', 'prompt', 'scopes', 'showUrl', 'tenantId', 'timeoutGiven', 'timeoutMs'])
+
+/** Moves the options in test-written settings to `options`, where the core puts them. */
+export function withOptionValues<T extends TestSettings>(settings: T): T & {options: FlowOptionValues} {
+  const core: Record<string, unknown> = {}
+  const options: Record<string, unknown> = {...settings.options}
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === 'options') continue
+    if (CORE_SETTINGS.has(key)) core[key] = value
+    else options[key] = value
+  }
+
+  return {...core, options} as T & {options: FlowOptionValues}
+}
+
 export interface FakeContextOptions {
   emulator: {authority(tenant?: string): string; caPem: string; host: string}
-  settings: Pick<FlowSettings, 'clientId' | 'scopes'> & Partial<FlowSettings>
+  settings: Pick<FlowSettings, 'clientId' | 'scopes'> & TestSettings
   env?: NodeJS.ProcessEnv
   runFlow?: (id: string) => Promise<TokenResult>
 }
@@ -96,18 +114,17 @@ export function createFakeFlowContext(options: FakeContextOptions): FakeFlowCont
   const ui = new RecordingUi()
   const abort = new AbortController()
   const flowsRun: string[] = []
-  const settings: FlowSettings = {
+  const settings: FlowSettings = withOptionValues({
     authority: emulator.authority(),
     openBrowser: true,
     profile: 'test',
     oneOff: false,
-    sendX5c: false,
     showUrl: false,
     tenantId: 'common',
     timeoutGiven: true,
     timeoutMs: 20_000,
     ...options.settings,
-  }
+  })
   const system = {networkClient: emulatorNetworkClient(emulator.caPem)}
   const auth = {authority: settings.authority, clientId: settings.clientId, knownAuthorities: [emulator.host]}
 

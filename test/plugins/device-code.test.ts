@@ -2,8 +2,7 @@ import assert from 'node:assert/strict'
 
 import deviceCodeFlow from '../../plugins/flow-device-code/src/device-code-flow.js'
 import {API_APP_ID_URI, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import type {FlowSettings} from '../../src/flows/contract.js'
-import {createFakeFlowContext, FlowError} from '../helpers/fake-flow-context.js'
+import {createFakeFlowContext, FlowError, type TestSettings} from '../helpers/fake-flow-context.js'
 
 describe('device code flow against the emulator', function () {
   this.timeout(20_000)
@@ -21,7 +20,7 @@ describe('device code flow against the emulator', function () {
     emu.control.reset()
   })
 
-  function context(settings: Partial<FlowSettings> = {}) {
+  function context(settings: TestSettings = {}) {
     return createFakeFlowContext({emulator: emu, settings: {clientId: PUBLIC_CLIENT_ID, scopes: [`${API_APP_ID_URI}/Data.Read`], ...settings}})
   }
 

@@ -4,9 +4,9 @@ import {createServer} from 'node:net'
 
 import type {OpenOutcome} from '../../plugins/flow-interactive/src/browser-opener.js'
 import {createInteractiveFlow} from '../../plugins/flow-interactive/src/interactive-flow.js'
-import type {FlowSettings, TokenResult} from '../../src/flows/contract.js'
+import type {TokenResult} from '../../src/flows/contract.js'
 import {API_APP_ID_URI, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
-import {createFakeFlowContext, FlowError, type RecordingUi} from '../helpers/fake-flow-context.js'
+import {createFakeFlowContext, FlowError, type RecordingUi, type TestSettings} from '../helpers/fake-flow-context.js'
 import {ScriptedBrowser, type ScriptedSignIn} from './scripted-browser.js'
 
 describe('interactive flow against the emulator', function () {
@@ -25,7 +25,7 @@ describe('interactive flow against the emulator', function () {
     emu.control.reset()
   })
 
-  function context(settings: Partial<FlowSettings> = {}, runFlow?: (id: string) => Promise<TokenResult>) {
+  function context(settings: TestSettings = {}, runFlow?: (id: string) => Promise<TokenResult>) {
     return createFakeFlowContext({emulator: emu, runFlow, settings: {clientId: PUBLIC_CLIENT_ID, scopes: [`${API_APP_ID_URI}/Data.Read`], ...settings}})
   }
 
@@ -173,7 +173,7 @@ describe('interactive flow against the emulator', function () {
     ])
   })
 
-  const urlCases: Array<[string, OpenOutcome, Partial<FlowSettings>, string[]]> = [
+  const urlCases: Array<[string, OpenOutcome, TestSettings, string[]]> = [
     ['when the launcher cannot tell whether a browser appeared', 'launched', {}, ['success Browser opened', 'instruct If no browser window appeared, open this URL to sign in:']],
     ['when no browser could be opened', 'failed', {}, ['warn Could not open a browser.', 'instruct Open this URL in a browser to sign in:']],
     ['with --show-url', 'opened', {showUrl: true}, ['success Browser opened', 'instruct Sign-in URL:']],

@@ -7,21 +7,21 @@ import {decodeProtectedHeader, importX509, jwtVerify} from 'jose'
 
 import {ASSERTION_LIFETIME_SECONDS, signClientAssertion} from '../../plugins/flow-client-credentials/src/assertion.js'
 import {certificateCredential} from '../../plugins/flow-client-credentials/src/certificate-credential.js'
-import type {ClientCredential, FlowContext, FlowSettings} from '../../src/flows/contract.js'
-import {FlowError, RecordingUi} from '../helpers/fake-flow-context.js'
+import type {ClientCredential, FlowContext} from '../../src/flows/contract.js'
+import {FlowError, RecordingUi, type TestSettings, withOptionValues} from '../helpers/fake-flow-context.js'
 import {type Certificate, expiredCertificate, forgePfx, futureCertificate, hasOpenssl, makeCertificate, opensslEcPem, opensslPfx} from './cert-fixtures.js'
 
 const CLIENT_ID = '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c'
 const TOKEN_ENDPOINT = 'https://login.example.test/tenant/oauth2/v2.0/token'
 
-function context(settings: Partial<FlowSettings>, password?: string): {ctx: FlowContext; ui: RecordingUi} {
+function context(settings: TestSettings, password?: string): {ctx: FlowContext; ui: RecordingUi} {
   const ui = new RecordingUi()
   const ctx = {
     clock: {now: () => Date.now(), sleep: async () => {}},
     env: {},
     errors: {create: (kind: FlowError['kind'], message: string, details?: FlowError['details']) => new FlowError(kind, message, details)},
     secrets: {certificatePassword: async () => password, clientSecret: async () => undefined},
-    settings: {authority: 'https://login.example.test/tenant', clientId: CLIENT_ID, openBrowser: false, profile: 'app', scopes: [], sendX5c: false, showUrl: false, tenantId: 'tenant', timeoutMs: 1000, ...settings},
+    settings: withOptionValues({authority: 'https://login.example.test/tenant', clientId: CLIENT_ID, openBrowser: false, profile: 'app', scopes: [], showUrl: false, tenantId: 'tenant', timeoutMs: 1000, ...settings}),
     ui,
   } as unknown as FlowContext
   return {ctx, ui}
@@ -33,7 +33,7 @@ async function assertion(credential: ClientCredential): Promise<string> {
 }
 
 /** Rejects with a FlowError of this kind whose message matches. */
-async function refuses(settings: Partial<FlowSettings>, message: RegExp, password?: string): Promise<FlowError> {
+async function refuses(settings: TestSettings, message: RegExp, password?: string): Promise<FlowError> {
   const error = await certificateCredential(context(settings, password).ctx).then(
     () => assert.fail('expected the certificate to be refused'),
     (error_: unknown) => error_ as FlowError,

@@ -12,7 +12,7 @@ export async function certificateCredential(ctx: FlowContext): Promise<ClientCre
   const {settings} = ctx
   const {chain, key, leaf} = await loadCertificate(ctx)
   const thumbprintSha256 = createHash('sha256').update(leaf.raw).digest('base64url')
-  const x5c = settings.sendX5c ? chain.map((cert) => cert.raw.toString('base64')) : undefined
+  const x5c = settings.options.sendX5c === true ? chain.map((cert) => cert.raw.toString('base64')) : undefined
   ctx.ui.debug(`client certificate '${leaf.subject.replaceAll('\n', ', ')}', x5t#S256 ${thumbprintSha256}, valid until ${new Date(leaf.validTo).toISOString()}, ${x5c ? `x5c sent (${x5c.length} certificate(s))` : 'x5c not sent'}`)
   return {
     kind: 'assertion',

@@ -21,8 +21,9 @@ const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICA
 const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g
 
 export async function loadCertificate(ctx: FlowContext): Promise<LoadedCertificate> {
-  const {certificatePath, privateKeyPath, profile} = ctx.settings
-  const certPath = certificatePath!
+  const {options, profile} = ctx.settings
+  const certPath = options.certificatePath as string
+  const privateKeyPath = options.privateKeyPath as string | undefined
   const keyPath = privateKeyPath ?? certPath
   const fix = `point the profile at a valid certificate: \`entratool edit-profile --name ${profile} --certificate <path>\``
   const fail = (message: string, next = fix) => ctx.errors.create('config', message, {next})

@@ -17,8 +17,8 @@ const clientCredentialsFlow: Flow = {
 
 /** A certificate if the profile has one, else a federated token file, else a client secret. */
 async function pickCredential(ctx: FlowContext): Promise<ClientCredential> {
-  if (ctx.settings.certificatePath) return (await import('./certificate-credential.js')).certificateCredential(ctx)
-  if (ctx.settings.federatedTokenFile) return (await import('./federated-credential.js')).federatedCredential(ctx)
+  if (ctx.settings.options.certificatePath) return (await import('./certificate-credential.js')).certificateCredential(ctx)
+  if (ctx.settings.options.federatedTokenFile) return (await import('./federated-credential.js')).federatedCredential(ctx)
   const secret = await ctx.secrets.clientSecret()
   if (secret) return {kind: 'secret', secret}
   const {oneOff, profile} = ctx.settings

@@ -11,7 +11,7 @@ const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/
  * network call so a missing or empty file is reported plainly.
  */
 export async function federatedCredential(ctx: FlowContext): Promise<ClientCredential> {
-  const file = ctx.settings.federatedTokenFile!
+  const file = ctx.settings.options.federatedTokenFile as string
   await readToken(ctx, file)
   return {
     kind: 'assertion',

@@ -1,4 +1,4 @@
-import type {Flow, FlowContext, FlowSettings, TokenResult} from 'entratool'
+import type {Flow, FlowContext, FlowOptionValues, TokenResult} from 'entratool'
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
 
 import {type LateFailure, type OpenOutcome, openBrowser, systemBrowserOpenerDeps} from './browser-opener.js'
@@ -31,15 +31,16 @@ export function createInteractiveFlow(deps: InteractiveFlowDeps = systemDeps): F
   return {
     async acquire(ctx: FlowContext): Promise<TokenResult> {
       const {settings, ui} = ctx
-      if (settings.pasteRedirect) return pasteSignIn(ctx, deps)
+      const {port: fixedPort, portRange} = portOptions(settings.options)
+      if (settings.options.pasteRedirect === true) return pasteSignIn(ctx, deps)
       const remote = remoteSession(ctx.env)
       const headless = deps.isHeadless(ctx.env)
       if (settings.openBrowser && headless) {
         if (remote) {
-          const port = settings.port ?? REMOTE_PORT
+          const port = fixedPort ?? REMOTE_PORT
           ui.status(`No browser can be opened from ${remoteName(remote)}. To sign in with the browser on your own computer, either:`)
           ui.status(`  forward the sign-in port, then add --no-browser: ${forwardingLine(remote, port, ctx.env)}`)
-          ui.status(`    entratool get-token --profile ${settings.profile} --flow interactive --no-browser${settings.port === undefined ? '' : ` --port ${port}`}`)
+          ui.status(`    entratool get-token --profile ${settings.profile} --flow interactive --no-browser${fixedPort === undefined ? '' : ` --port ${port}`}`)
           ui.status(`  or paste the address the browser ends on: entratool get-token --profile ${settings.profile} --flow interactive --paste-redirect`)
           ui.status('Falling back to device code flow.')
         } else {
@@ -50,12 +51,12 @@ export function createInteractiveFlow(deps: InteractiveFlowDeps = systemDeps): F
       }
 
       // In a remote session the loopback port is fixed, so a forwarding set up once keeps working.
-      const fixedRemotePort = remote && headless && !settings.port && !settings.portRange
+      const fixedRemotePort = remote && headless && !fixedPort && !portRange
       const state = randomBytes(32).toString('base64url')
       const server = await startLoopbackServer({
         clock: ctx.clock,
         onForgedCallback: () => ui.warn('A sign-in response that does not belong to this sign-in (wrong state) reached the callback port and was refused; still waiting.'),
-        port: fixedRemotePort ? {port: REMOTE_PORT} : portRequest(settings),
+        port: fixedRemotePort ? {port: REMOTE_PORT} : portRequest(settings.options),
         state,
       }).catch((error: unknown) => {
         throw error instanceof PortUnavailableError ? portError(error, ctx.errors) : error
@@ -107,7 +108,7 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
  */
 async function pasteSignIn(ctx: FlowContext, deps: InteractiveFlowDeps): Promise<TokenResult> {
   const {errors, settings, ui} = ctx
-  const redirectUri = `http://localhost:${settings.port ?? REMOTE_PORT}/`
+  const redirectUri = `http://localhost:${portOptions(settings.options).port ?? REMOTE_PORT}/`
   const state = randomBytes(32).toString('base64url')
   const {redeem, url} = await authorizeRequest(ctx, redirectUri, state)
   const canOpen = settings.openBrowser && !deps.isHeadless(ctx.env)
@@ -180,9 +181,15 @@ async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => strin
   show(header)
 }
 
-function portRequest(settings: FlowSettings): PortRequest {
-  if (settings.port !== undefined) return {port: settings.port}
-  if (settings.portRange) return {range: settings.portRange}
+/** The loopback port options this flow declares (hooks/flows.ts), as the core resolved them. */
+function portOptions(options: FlowOptionValues): {port?: number; portRange?: [number, number]} {
+  return {port: options.port as number | undefined, portRange: options.portRange as [number, number] | undefined}
+}
+
+function portRequest(options: FlowOptionValues): PortRequest {
+  const {port, portRange} = portOptions(options)
+  if (port !== undefined) return {port}
+  if (portRange) return {range: portRange}
   return {random: true}
 }
 

@@ -24,7 +24,7 @@ const managedIdentityFlow: Flow = {
     const {errors, settings} = ctx
     const {problem: scopeProblem, resource} = resourceOf(settings.scopes)
     if (scopeProblem) throw errors.create('usage', scopeProblem, {next: 'pass one --scope <resource>/.default, e.g. --scope https://management.azure.com/.default'})
-    const identity = parseIdentity(settings.managedIdentity, settings.clientId)
+    const identity = parseIdentity(settings.options.managedIdentity as string | undefined, settings.clientId)
     if ('problem' in identity) throw errors.create('usage', identity.problem, {next: `set it with \`entratool edit-profile --name ${settings.profile} --managed-identity system\` (or a client id, object-id:<guid>, a resource id)`})
 
     const client = await ctx.tokens.managedIdentity(identity)
