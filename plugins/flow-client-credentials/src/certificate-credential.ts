@@ -5,7 +5,7 @@ import {signClientAssertion} from './assertion.js'
 import {loadCertificate} from './certificate-file.js'
 
 /**
- * A certificate credential: MSAL calls getAssertion for every token request, and each call signs
+ * A certificate credential: the core calls getAssertion for every token request, and each call signs
  * a new assertion (its own jti and times), which Entra's replay checks require.
  */
 export async function certificateCredential(ctx: FlowContext): Promise<ClientCredential> {

@@ -3,7 +3,7 @@ import type {Flow, FlowContext, TokenResult} from 'entratool'
 import {describeIdentity, parseIdentity, resourceOf} from './identity.js'
 import {managedIdentityError} from './managed-identity-errors.js'
 
-/** Where MSAL finds the identity endpoint, in words (its source names are internal ids). */
+/** Where the core found the identity endpoint, in words (its source names are internal ids). */
 const SOURCES: Record<string, string> = {
   AppService: 'App Service / Functions / Container Apps endpoint (IDENTITY_ENDPOINT)',
   AzureArc: 'Azure Arc agent',
@@ -40,7 +40,7 @@ const managedIdentityFlow: Flow = {
   },
 }
 
-/** MSAL's managed identity call takes no abort signal: Ctrl+C must not wait for its retries. */
+/** The managed identity request takes no abort signal: Ctrl+C must not wait for its retries. */
 function untilAborted<T>(ctx: FlowContext, work: Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(ctx.errors.create('interrupted', 'Interrupted.'))
