@@ -74,6 +74,12 @@ export abstract class BaseCommand extends Command {
     this.detach.push(() => process.off('SIGINT', interrupted).off('SIGINT', forced))
   }
 
+  /** Calls `handler` on every `signal` the process gets until the command ends. */
+  protected onSignal(signal: NodeJS.Signals, handler: () => void): void {
+    process.on(signal, handler)
+    this.detach.push(() => process.off(signal, handler))
+  }
+
   async finally(error: Error | undefined): Promise<void> {
     for (const undo of this.detach.splice(0)) undo()
     await super.finally(error)

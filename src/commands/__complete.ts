@@ -1,5 +1,6 @@
 import {Args, Command} from '@oclif/core'
 
+import {ioOf} from '../cli/io.js'
 import {discoverFlows} from '../flows/registry.js'
 import {ProfileStore} from '../profiles/store.js'
 import {configDir} from '../storage/open-storage.js'
@@ -17,18 +18,22 @@ export default class Complete extends Command {
   static description = 'Prints completion candidates (used by the shell completion scripts).'
   static hidden = true
 
-  async run(): Promise<void> {
+  async run(): Promise<string[]> {
     const {args} = await this.parse(Complete)
+    // Not a BaseCommand: no --debug, and no error report a Tab press would show. Its IO is the same.
+    const io = ioOf(this.config)
     let candidates: string[] = []
     try {
       candidates =
         args.what === 'profiles'
-          ? Object.keys(new ProfileStore(configDir(this.config, process.env)).read().profiles)
+          ? Object.keys(new ProfileStore(configDir(this.config, io.env)).read().profiles)
           : (await discoverFlows(this.config)).flows.map((f) => f.id)
     } catch {
       // A broken profiles file is reported by every real command; a Tab press shows nothing.
     }
 
-    process.stdout.write(candidates.sort().map((c) => `${c}\n`).join(''))
+    candidates.sort()
+    io.stdout.write(candidates.map((c) => `${c}\n`).join(''))
+    return candidates
   }
 }

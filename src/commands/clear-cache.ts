@@ -16,11 +16,13 @@ export default class ClearCache extends BaseCommand {
     profile: Flags.string({char: 'p', description: 'The profile whose tokens to clear.', exactlyOne: ['all', 'profile'], helpValue: '<name>'}),
   }
 
-  async run(): Promise<void> {
+  /** The profiles whose tokens were cleared. */
+  async run(): Promise<string[]> {
     const {flags} = await this.parse(ClearCache)
-    const service = new ProfileService(this.config, process.env, this.ui)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
     const names = flags.all ? Object.keys(service.store.read().profiles) : [(await service.store.get(flags.profile!)).name]
     for (const name of names) await service.clearTokens(name)
     this.ui.success(flags.all ? `Cleared cached tokens of ${names.length} profile(s)` : `Cleared cached tokens of profile '${names[0]}'`)
+    return names
   }
 }

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {canPrompt} from '../lib/stdin.js'
 import {confirmDelete} from '../profiles/prompt-profile.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
@@ -20,16 +19,17 @@ On a terminal it asks first; --yes skips the question. Without a terminal (scrip
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<{deleted: boolean; name: string}> {
     const {flags} = await this.parse(DeleteProfile)
-    const service = new ProfileService(this.config, process.env, this.ui)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
     const profile = await service.store.get(flags.name)
-    if (!flags.yes && canPrompt() && !(await confirmDelete(profile.name))) {
+    if (!flags.yes && this.canPrompt && !(await confirmDelete(profile.name))) {
       this.ui.status(`Profile '${profile.name}' kept.`)
-      return
+      return {deleted: false, name: profile.name}
     }
 
     await service.delete(profile.name)
     this.ui.success(`Profile '${profile.name}' deleted, with its cached tokens and stored secrets`)
+    return {deleted: true, name: profile.name}
   }
 }

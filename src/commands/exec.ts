@@ -30,17 +30,19 @@ The program gets IDENTITY_ENDPOINT, IDENTITY_HEADER, MSI_ENDPOINT and MSI_SECRET
   /** The command and its arguments belong to the child: oclif parses only what comes before. */
   static strict = false
 
-  async run(): Promise<void> {
+  /** The program's exit code, which becomes entratool's. */
+  async run(): Promise<number> {
     const {command, own} = splitExecArgv(this.argv, ['-p', '--profile', '-s', '--scope', '--min-validity'])
     const {flags} = await this.parse(Exec, own)
     if (command.length === 0) throw usageError('no program to run', {next: 'name it after the flags: `entratool exec -p PROFILE -- COMMAND ARGS…`'})
-    const code = await execWithIdentity({config: this.config, env: process.env, signal: this.abort.signal, ui: this.ui}, {
+    const code = await execWithIdentity({config: this.config, env: this.io.env, signal: this.abort.signal, ui: this.ui}, {
       args: command.slice(1),
       command: command[0],
       minValidityMs: flags['min-validity'],
       profile: flags.profile,
       scope: flags.scope,
     })
-    process.exitCode = code
+    this.io.setExitCode(code)
+    return code
   }
 }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {exportPassphrase} from '../cli/passphrase.js'
 import {ProfileService} from '../profiles/profile-service.js'
-import {ProfileTransfer, writeExportFile} from '../profiles/transfer-service.js'
+import {type ExportResult, ProfileTransfer, writeExportFile} from '../profiles/transfer-service.js'
 
 export default class ExportProfile extends BaseCommand {
   static description = `Exports profiles as JSON, to move them to another machine.
@@ -24,18 +24,19 @@ Never includes cached tokens or the signed-in account. Client secrets and PFX pa
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to export.', exactlyOne: ['all', 'name'], helpValue: '<name>'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<ExportResult> {
     const {flags} = await this.parse(ExportProfile)
-    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env, this.ui))
+    const transfer = new ProfileTransfer(new ProfileService(this.config, this.io.env, this.ui))
     const result = await transfer.export({
       includeSecrets: flags['include-secrets'],
       names: flags.name === undefined ? undefined : [flags.name],
-      passphrase: () => exportPassphrase(process.env, {creating: true}),
+      passphrase: () => exportPassphrase(this.io.env, {creating: true}),
     })
     for (const name of result.secretsLeftOut) this.ui.warn(`the stored secrets of profile '${name}' are not exported; add --include-secrets to carry them, encrypted`)
-    if (flags.file === undefined) process.stdout.write(result.document)
+    if (flags.file === undefined) await this.render({text: result.document})
     else await writeExportFile(flags.file, result.document, flags.force)
     const what = result.profiles.length === 1 ? `profile '${result.profiles[0]}'` : `${result.profiles.length} profiles`
     this.ui.success(`Exported ${what}${flags['include-secrets'] ? ' with secrets, encrypted' : ''}${flags.file === undefined ? '' : ` to ${flags.file}`}`)
+    return result
   }
 }

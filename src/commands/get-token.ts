@@ -1,5 +1,5 @@
 import {BaseCommand} from '../cli/base-command.js'
-import {TokenService} from '../flows/token-service.js'
+import {type TokenOutcome, TokenService} from '../flows/token-service.js'
 import {claimsFromWwwAuthenticate} from '../settings/claims-challenge.js'
 import {decodeClaims} from '../settings/resolve.js'
 import {oclifFlags} from '../tokens/oclif-flags.js'
@@ -23,13 +23,14 @@ stdout carries only the token (or the --output document); every status line goes
 
   static flags = oclifFlags(GET_TOKEN_FLAGS)
 
-  async run(): Promise<void> {
+  async run(): Promise<TokenOutcome> {
     const {flags} = await this.parse(GetToken)
     const ui = this.configureUi({silent: flags.silent})
-    const service = new TokenService({config: this.config, env: process.env, signal: this.abort.signal, ui})
+    const {env} = this.io
+    const service = new TokenService({config: this.config, env, signal: this.abort.signal, ui})
     const outcome = await service.getToken({
       authority: flags.authority,
-      canPrompt: Boolean(process.stderr.isTTY),
+      canPrompt: Boolean(this.io.stderr.isTTY),
       cae: flags.cae,
       claims: flags['www-authenticate'] === undefined ? (flags.claims === undefined ? undefined : decodeClaims(flags.claims)) : claimsFromWwwAuthenticate(flags['www-authenticate']),
       clientId: flags['client-id'],
@@ -37,7 +38,7 @@ stdout carries only the token (or the --output document); every status line goes
       force: flags.force,
       loginHint: flags['login-hint'],
       minValidityMs: flags['min-validity'],
-      nonInteractive: nonInteractiveReason(flags.output as TokenFormat, process.env),
+      nonInteractive: nonInteractiveReason(flags.output as TokenFormat, env),
       noBrowser: !flags.browser,
       // The interactive flow's declared options, given for this call.
       options: {pasteRedirect: flags['paste-redirect'], port: flags.port, portRange: flags['port-range']},
@@ -48,6 +49,7 @@ stdout carries only the token (or the --output document); every status line goes
       tenant: flags.tenant,
       timeoutMs: flags.timeout,
     })
-    process.stdout.write(await renderToken(outcome, flags.output as TokenFormat, process.env))
+    await this.render({text: await renderToken(outcome, flags.output as TokenFormat, env)})
+    return outcome
   }
 }

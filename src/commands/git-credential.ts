@@ -24,17 +24,14 @@ git runs it with get, store or erase and the request on stdin; \`entratool setup
     scope: Flags.string({char: 's', description: 'Scope to request instead of the profile\'s or Azure DevOps\'; repeat the flag for more (git appends the operation after it).', multiple: true, multipleNonGreedy: true}),
   }
 
-  async run(): Promise<void> {
+  /** The answer given to git (key=value lines; empty for hosts that are not set up). */
+  async run(): Promise<string> {
     const {args, flags} = await this.parse(GitCredential)
     const ui = this.configureUi({silent: true})
-    const service = new GitCredentialService({
-      config: this.config,
-      env: process.env,
-      executable: process.argv[1],
-      gitConfig: new ProcessGitConfig(process.env),
-      signal: this.abort.signal,
-      ui,
-    })
-    process.stdout.write(await service.answer(args.operation, process.stdin, {profile: flags.profile, scope: flags.scope}))
+    const {env, executable, stdin} = this.io
+    const service = new GitCredentialService({config: this.config, env, executable, gitConfig: new ProcessGitConfig(env), signal: this.abort.signal, ui})
+    const answer = await service.answer(args.operation, stdin, {profile: flags.profile, scope: flags.scope})
+    await this.render({text: answer})
+    return answer
   }
 }

@@ -28,10 +28,11 @@ Each profile's real authority host and every file it references are shown first.
     yes: Flags.boolean({char: 'y', description: 'Import profiles with a non-Microsoft authority host or file references without asking.'}),
   }
 
-  async run(): Promise<void> {
+  /** What was imported, or with --dry-run what would be. */
+  async run(): Promise<ImportItem[]> {
     const {flags} = await this.parse(ImportProfile)
-    const text = await readExportInput(flags.file)
-    const transfer = new ProfileTransfer(new ProfileService(this.config, process.env, this.ui))
+    const text = await readExportInput(flags.file, this.io.stdin)
+    const transfer = new ProfileTransfer(new ProfileService(this.config, this.io.env, this.ui))
     const items = await transfer.import(text, {
       consent: async (review) => {
         this.showReview(review)
@@ -39,7 +40,7 @@ Each profile's real authority host and every file it references are shown first.
       },
       dryRun: flags['dry-run'],
       overwrite: flags.overwrite,
-      passphrase: () => exportPassphrase(process.env, {creating: false}),
+      passphrase: () => exportPassphrase(this.io.env, {creating: false}),
       rename: flags.name,
     })
     if (flags['dry-run']) this.showReview(items)
@@ -52,6 +53,7 @@ Each profile's real authority host and every file it references are shown first.
     }
 
     if (flags['dry-run']) this.ui.status('Dry run: nothing was changed')
+    return items
   }
 
   /** What each profile would make entratool contact and read, as the URL and paths really are. */

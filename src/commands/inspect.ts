@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {printable} from '../ui/ui.js'
-import {renderData} from '../cli/render.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
 import {readToken} from '../tokens/token-source.js'
@@ -30,19 +29,21 @@ It does NOT verify the signature: use it to read a token, never to trust one. Wi
     profile: Flags.string({char: 'p', description: 'Inspect the cached token of this profile (never printed).', exclusive: ['file'], helpValue: '<name>'}),
   }
 
-  async run(): Promise<void> {
+  /** What -o json shows: the claims, the header or both. */
+  async run(): Promise<unknown> {
     const {args, flags} = await this.parse(Inspect)
-    const token = await readToken({arg: args.token, file: flags.file, profile: flags.profile}, new ProfileService(this.config, process.env, this.ui))
+    const token = await readToken({arg: args.token, file: flags.file, profile: flags.profile}, new ProfileService(this.config, this.io.env, this.ui), this.io.stdin)
     const jwt = await decodeToken(token)
     const selected = flags.claims ? jwt.claims : flags.header ? jwt.header : jwt
     if (flags.output !== 'pretty') {
-      process.stdout.write(await renderData(selected, flags.output as 'json' | 'yaml'))
-      return
+      await this.render({document: selected, format: flags.output as 'json' | 'yaml'})
+      return selected
     }
 
     const parts = [...(flags.claims ? [] : [`Header\n${JSON.stringify(jwt.header, null, 2)}`]), ...(flags.header ? [] : [`Claims\n${JSON.stringify(jwt.claims, null, 2)}`])]
     if (!flags.claims && !flags.header) parts.push(summarize(jwt).join('\n'))
     // Claims are anyone's text: the pretty view is for a terminal, so control characters are escaped.
-    process.stdout.write(`${printable(parts.join('\n\n'))}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`)
+    await this.render({text: `${printable(parts.join('\n\n'))}\n\nSignature not verified: this shows what the token says, not that it is genuine.\n`})
+    return selected
   }
 }

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../cli/base-command.js'
-import {TokenService} from '../flows/token-service.js'
+import {type TokenOutcome, TokenService} from '../flows/token-service.js'
 import {oclifFlags} from '../tokens/oclif-flags.js'
 import {renderToken, type TokenFormat} from '../tokens/render-token.js'
 import {REFRESH_FLAGS} from '../tokens/token-flags.js'
@@ -14,11 +14,13 @@ export default class Refresh extends BaseCommand {
 
   static flags = oclifFlags(REFRESH_FLAGS)
 
-  async run(): Promise<void> {
+  async run(): Promise<TokenOutcome> {
     const {flags} = await this.parse(Refresh)
     const ui = this.configureUi({silent: flags.silent})
-    const service = new TokenService({config: this.config, env: process.env, signal: this.abort.signal, ui})
+    const {env} = this.io
+    const service = new TokenService({config: this.config, env, signal: this.abort.signal, ui})
     const outcome = await service.getToken({profile: flags.profile, refresh: true, scope: flags.scope})
-    process.stdout.write(await renderToken(outcome, flags.output as TokenFormat, process.env))
+    await this.render({text: await renderToken(outcome, flags.output as TokenFormat, env)})
+    return outcome
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {configDir} from '../storage/open-storage.js'
-import {rekey} from '../storage/rekey.js'
+import {rekey, type RekeyResult} from '../storage/rekey.js'
 
 export default class Rekey extends BaseCommand {
   static description = `Re-encrypts the stored secrets and cached tokens under the current key.
@@ -19,9 +19,9 @@ The current key: a key derived from ENTRATOOL_CACHE_PASSPHRASE when it is set, e
     discard: Flags.boolean({description: 'Remove stored secrets and cached tokens that neither key opens (they must be entered again).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RekeyResult> {
     const {flags} = await this.parse(Rekey)
-    const result = await rekey(configDir(this.config, process.env), process.env, {discard: flags.discard})
+    const result = await rekey(configDir(this.config, this.io.env), this.io.env, {discard: flags.discard})
     for (const name of result.removed) {
       const [profile, purpose] = name.split('/')
       if (purpose) this.ui.warn(`the ${purpose.replace('-', ' ')} of profile '${profile}' could not be opened and was removed; store it again with \`entratool edit-profile --name ${profile} --${purpose}-stdin\``)
@@ -29,5 +29,6 @@ The current key: a key derived from ENTRATOOL_CACHE_PASSPHRASE when it is set, e
     }
 
     this.ui.success(`Re-encrypted ${result.resealed} file${result.resealed === 1 ? '' : 's'}; the key is now ${result.source === 'passphrase' ? 'derived from ENTRATOOL_CACHE_PASSPHRASE' : result.source === 'keychain' ? 'in the OS keychain' : 'the key file'}`)
+    return result
   }
 }

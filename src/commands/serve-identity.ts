@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {IdentityService, isExposed} from '../identity-server/identity-service.js'
+import {type IdentityEnv, IdentityService, isExposed} from '../identity-server/identity-service.js'
 import {IDENTITY_FORMATS, type IdentityFormat, identityHints, renderIdentityEnv} from '../identity-server/render.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag, portFlag} from '../lib/flags.js'
@@ -25,16 +25,17 @@ stdout carries IDENTITY_ENDPOINT, IDENTITY_HEADER, MSI_ENDPOINT and MSI_SECRET; 
     profile: Flags.string({char: 'p', description: 'Profile to serve; repeatable. The first answers requests without client_id; others are chosen by their client id.', helpValue: '<name>', multiple: true}),
   }
 
-  async run(): Promise<void> {
+  /** What was served (printed on stdout when serving began), once serving has stopped. */
+  async run(): Promise<IdentityEnv> {
     const {flags} = await this.parse(ServeIdentity)
     const ui = this.ui
     const stopped = new Promise<void>((resolve) => {
       this.abort.signal.addEventListener('abort', () => resolve(), {once: true})
-      // `on`, not `once`: proper-lockfile's signal-exit re-sends a signal nobody else listens to.
-      process.on('SIGTERM', () => this.abort.abort())
+      // Every SIGTERM, not once: proper-lockfile's signal-exit re-sends a signal nobody else listens to.
+      this.onSignal('SIGTERM', () => this.abort.abort())
     })
     const names = flags.profile ?? []
-    const service = new IdentityService({config: this.config, env: process.env, signal: this.abort.signal, ui})
+    const service = new IdentityService({config: this.config, env: this.io.env, signal: this.abort.signal, ui})
     const profiles = await service.resolveProfiles(names)
     if (isExposed(flags.bind)) {
       ui.warn(`listening on ${flags.bind}: any host that can reach it and learns the header gets tokens of ${profiles.map((p) => `'${p.name}'`).join(', ')}; limit it with --allow-resource and a firewall`)
@@ -44,10 +45,11 @@ stdout carries IDENTITY_ENDPOINT, IDENTITY_HEADER, MSI_ENDPOINT and MSI_SECRET; 
       {allowResources: flags['allow-resource'], audit: (line) => ui.instruct(line), bind: flags.bind, minValidityMs: flags['min-validity'], port: flags.port ?? 0, profiles: names},
       profiles,
     )
-    process.stdout.write(renderIdentityEnv(running.env, flags.output as IdentityFormat))
+    await this.render({text: renderIdentityEnv(running.env, flags.output as IdentityFormat)})
     for (const line of identityHints(running)) ui.status(line)
     await stopped
     await running.close()
     ui.status('Stopped serving tokens.')
+    return running.env
   }
 }

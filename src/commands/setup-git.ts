@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {ProcessGitConfig} from '../git/git-config.js'
 import {DEFAULT_GIT_HOST} from '../git/hosts.js'
-import {SetupGitService} from '../git/setup-git-service.js'
+import {SetupGitService, type SetupGitResult} from '../git/setup-git-service.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 
@@ -26,15 +26,15 @@ It prints what it changed on stderr; running it again changes nothing. --remove 
     remove: Flags.boolean({description: 'Remove entratool\'s entries for the host instead.'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<SetupGitResult> {
     const {flags} = await this.parse(SetupGit)
-    const env = process.env
-    const service = new SetupGitService({config: this.config, env, executable: process.argv[1], gitConfig: new ProcessGitConfig(env)})
+    const {env, executable} = this.io
+    const service = new SetupGitService({config: this.config, env, executable, gitConfig: new ProcessGitConfig(env)})
     const result = await service.run({host: flags.host, profile: flags.profile, remove: flags.remove, scope: flags.local ? 'local' : 'global'})
     const {ui} = this
     if (result.changes.length === 0) {
       ui.success(`${result.file}: nothing to change for ${result.url}${flags.remove ? ' (entratool was not set up there)' : ' (already set up)'}`)
-      return
+      return result
     }
 
     ui.success(`${result.file}: ${flags.remove ? 'removed entratool for' : 'git now asks entratool for'} ${result.url}`)
@@ -42,5 +42,7 @@ It prints what it changed on stderr; running it again changes nothing. --remove 
       const shown = change.value === '' ? '(empty: earlier helpers are not asked)' : change.value
       ui.status(`  ${change.action === 'remove' ? '-' : '+'} ${change.key} = ${shown}`)
     }
+
+    return result
   }
 }

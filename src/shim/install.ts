@@ -62,8 +62,15 @@ export async function installShims(dirInput: string, profile: string | undefined
   }
 }
 
+export interface RemovedShims {
+  dir: string
+  /** Files named az or azd that entratool did not write. */
+  kept: string[]
+  removed: string[]
+}
+
 /** Removes only files entratool wrote, and the directory when that leaves it empty. */
-export async function uninstallShims(dirInput: string): Promise<{dir: string; removed: string[]; kept: string[]}> {
+export async function uninstallShims(dirInput: string): Promise<RemovedShims> {
   const dir = resolve(dirInput)
   const removed: string[] = []
   const kept: string[] = []

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {convertKubeconfig} from '../../kubeconfig/convert-service.js'
+import {convertKubeconfig, type ConvertResult} from '../../kubeconfig/convert-service.js'
 import {configDir} from '../../storage/open-storage.js'
 
 export default class KubeconfigConvert extends BaseCommand {
@@ -22,9 +22,10 @@ One profile per distinct identity is created (or an existing one with the same i
     profile: Flags.string({char: 'p', description: 'An existing profile to use for every entry, instead of one per identity.', helpValue: '<name>'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<ConvertResult> {
     const {flags} = await this.parse(KubeconfigConvert)
-    const result = await convertKubeconfig({configDir: configDir(this.config, process.env), context: flags.context, dryRun: flags['dry-run'], env: process.env, file: flags.kubeconfig, profile: flags.profile})
+    const {env} = this.io
+    const result = await convertKubeconfig({configDir: configDir(this.config, env), context: flags.context, dryRun: flags['dry-run'], env, file: flags.kubeconfig, profile: flags.profile})
     const ui = this.ui
     const would = flags['dry-run'] ? 'would use' : 'uses'
     for (const c of result.converted) {
@@ -35,12 +36,13 @@ One profile per distinct identity is created (or an existing one with the same i
     for (const s of result.skipped) ui.warn(`${s.user}: left unchanged: ${s.reason}`)
     if (result.converted.length === 0) ui.status(`No kubelogin entries to convert in ${result.file}`)
     if (flags['dry-run']) {
-      process.stdout.write(result.diff)
-      return
+      await this.render({text: result.diff})
+      return result
     }
 
     if (result.backup) ui.status(`Backup of the original: ${result.backup}`)
     const signIn = [...new Set(result.converted.filter((c) => c.delegated).map((c) => c.profile))]
     for (const name of signIn) ui.instruct(`→ sign in once in a terminal: entratool get-token --profile ${name}`)
+    return result
   }
 }

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {BaseCommand} from '../../cli/base-command.js'
 import {ProfileStore} from '../../profiles/store.js'
 import {profileName} from '../../settings/resolve.js'
-import {installShims} from '../../shim/install.js'
+import {type InstalledShims, installShims} from '../../shim/install.js'
 import {configDir} from '../../storage/open-storage.js'
 
 export default class ShimInstall extends BaseCommand {
@@ -22,16 +22,18 @@ The az shim answers \`az account get-access-token\` and \`az account show\`; the
     profile: Flags.string({char: 'p', description: 'Profile the shims answer with (default: $ENTRATOOL_PROFILE, a profile whose tenant matches --tenant, the default profile).', helpValue: '<name>'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<InstalledShims> {
     const {flags} = await this.parse(ShimInstall)
-    if (flags.profile) await new ProfileStore(configDir(this.config, process.env)).get(profileName(flags.profile, {}, undefined))
-    const result = await installShims(flags.dir ?? join(this.config.dataDir, 'shims'), flags.profile, process.env)
+    const {env} = this.io
+    if (flags.profile) await new ProfileStore(configDir(this.config, env)).get(profileName(flags.profile, {}, undefined))
+    const result = await installShims(flags.dir ?? join(this.config.dataDir, 'shims'), flags.profile, env)
     this.ui.success(`Installed az and azd shims in ${result.dir}${flags.profile ? ` (profile '${flags.profile}')` : ''}`)
     for (const tool of ['az', 'azd'] as const) {
       this.ui.status(result.real[tool] ? `Other ${tool} commands go to ${result.real[tool]}` : `No real ${tool} on PATH: other ${tool} commands will exit 127`)
     }
 
     if (!result.active) this.ui.instruct(`→ put the shims first on PATH (add this line to your shell's profile): ${result.pathLine}`)
-    process.stdout.write(`${result.pathLine}\n`)
+    await this.render({text: `${result.pathLine}\n`})
+    return result
   }
 }
