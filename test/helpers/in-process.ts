@@ -54,11 +54,10 @@ export class InProcessCli {
    * arguments and mangles ones holding quotes, and the bad-input table has both.
    */
   async run(argv: string[], options: InProcessOptions = {}): Promise<InProcessResult> {
-    const config = await this.loadConfig()
     const stdout = collector()
     const stderr = collector()
-    // Never a terminal: a command must not prompt in a test.
-    const stdin = Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)])
+    // Never a terminal (a command must not prompt in a test), and in a pipe's 64 KB chunks.
+    const stdin = Readable.from(chunks(Buffer.from(options.input ?? ''), 64 * 1024))
     let code = 0
     const io: CommandIo = {
       env: Object.fromEntries(Object.entries(options.env ?? this.env).filter(([, v]) => v !== undefined)),
@@ -69,35 +68,45 @@ export class InProcessCli {
       stdout: stdout.stream,
     }
     const {cwd, exitCode} = {cwd: process.cwd(), exitCode: process.exitCode}
-    injectIo(config, io)
+    // oclif fixes its config, data and cache directories from the process's environment each time
+    // it (re)loads a Config, which it does on every run: point them, and HOME, into the temp home.
+    const restoreEnv = setEnv({ENTRATOOL_CACHE_DIR: join(this.home, 'cache'), ENTRATOOL_CONFIG_DIR: this.configDir, ENTRATOOL_DATA_DIR: join(this.home, 'data'), HOME: this.home})
     try {
+      const config = await this.loadConfig()
+      injectIo(config, io)
       // NODE_ENV=production as in a real run: under "test" oclif adds development-only warnings.
       const captured = await captureOutput(() => run(argv, config), {testNodeEnv: 'production'})
+      injectIo(config, undefined)
       if (captured.error) code = (captured.error as {oclif?: {exit?: number}}).oclif?.exit ?? 1
       return {code, result: captured.result, stderr: stderr.text() + captured.stderr, stdout: stdout.text() + captured.stdout}
     } finally {
-      injectIo(config, undefined)
+      restoreEnv()
       process.exitCode = exitCode
       process.chdir(cwd)
     }
   }
 
   private async loadConfig(): Promise<Config> {
-    if (this.config) return this.config
-    // oclif fixes its directories when the Config loads: point them into the temp home.
-    const scoped = {ENTRATOOL_CACHE_DIR: join(this.home, 'cache'), ENTRATOOL_CONFIG_DIR: this.configDir, ENTRATOOL_DATA_DIR: join(this.home, 'data')}
-    const saved = Object.fromEntries(Object.keys(scoped).map((k) => [k, process.env[k]]))
-    Object.assign(process.env, scoped)
-    try {
-      this.config = await Config.load(ROOT)
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-    }
-
+    this.config ??= await Config.load(ROOT)
     return this.config
+  }
+}
+
+function chunks(data: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = []
+  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size))
+  return out
+}
+
+/** Sets variables of process.env; the function returned puts them back as they were. */
+function setEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+  Object.assign(process.env, vars)
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
   }
 }
 
