@@ -54,14 +54,9 @@ export abstract class BaseCommand extends Command {
     this.debugEnabled = this.argv.includes('--debug') || Boolean(this.io.env.ENTRATOOL_DEBUG)
     await super.init()
     // A reader that went away (`… 2>&1 | head -1`) must not turn the command's exit code into 1.
-    const onStreamError = (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error
-    }
-
-    for (const stream of [this.io.stdout, this.io.stderr]) {
-      stream.on('error', onStreamError)
-      this.detach.push(() => stream.off('error', onStreamError))
-    }
+    // The listener stays after the command ends: the error report written in catch() fails with
+    // EPIPE only later, asynchronously. One listener per stream, however many commands run.
+    for (const stream of [this.io.stdout, this.io.stderr]) ignoreEpipe(stream)
 
     const forced = () => process.exit(EXIT_CODES.interrupted)
     const interrupted = () => {
@@ -144,4 +139,14 @@ function parseErrorSentence(message: string): string {
     .map((line) => line.trim())
     .filter((line) => line && !/^See more help with --help$/.test(line) && !/^The following errors? occurred:$/.test(line))
   return lines.join('; ') || message
+}
+
+const epipeIgnored = new WeakSet<NodeJS.EventEmitter>()
+
+function ignoreEpipe(stream: NodeJS.EventEmitter): void {
+  if (epipeIgnored.has(stream)) return
+  epipeIgnored.add(stream)
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
 }
