@@ -15,7 +15,7 @@ const FORCED_EXIT_MS = 3000
  * errors become a plain sentence, a next step and an exit code.
  */
 export abstract class BaseCommand extends Command {
-  static baseFlags = {
+  static override baseFlags = {
     debug: Flags.boolean({description: 'Show debug output on stderr (never secrets).', helpGroup: 'GLOBAL'}),
   }
 
@@ -46,11 +46,11 @@ export abstract class BaseCommand extends Command {
     this.io.stdout.write(await renderView(view))
   }
 
-  protected async catch(error: Interfaces.CommandError): Promise<void> {
+  protected override async catch(error: Interfaces.CommandError): Promise<void> {
     this.io.setExitCode(this.report(error))
   }
 
-  async init(): Promise<void> {
+  override async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug') || Boolean(this.io.env.ENTRATOOL_DEBUG)
     await super.init()
     // A reader that went away (`… 2>&1 | head -1`) must not turn the command's exit code into 1.
@@ -75,7 +75,7 @@ export abstract class BaseCommand extends Command {
     this.detach.push(() => process.off(signal, handler))
   }
 
-  async finally(error: Error | undefined): Promise<void> {
+  override async finally(error: Error | undefined): Promise<void> {
     for (const undo of this.detach.splice(0)) undo()
     await super.finally(error)
   }

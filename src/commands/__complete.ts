@@ -11,12 +11,12 @@ import {configDir} from '../storage/open-storage.js'
  * completion functions `entratool autocomplete` installs; prints nothing rather than an error.
  */
 export default class Complete extends Command {
-  static args = {
+  static override args = {
     what: Args.string({options: ['flows', 'profiles'], required: true}),
   }
 
-  static description = 'Prints completion candidates (used by the shell completion scripts).'
-  static hidden = true
+  static override description = 'Prints completion candidates (used by the shell completion scripts).'
+  static override hidden = true
 
   async run(): Promise<string[]> {
     const {args} = await this.parse(Complete)

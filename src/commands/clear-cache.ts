@@ -4,14 +4,14 @@ import {BaseCommand} from '../cli/base-command.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class ClearCache extends BaseCommand {
-  static description = "Drops cached tokens (access and refresh tokens) of one profile or of all. Profiles and stored secrets stay."
+  static override description = "Drops cached tokens (access and refresh tokens) of one profile or of all. Profiles and stored secrets stay."
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> clear-cache --profile myapp', description: 'One profile'},
     {command: '<%= config.bin %> clear-cache --all', description: 'Every profile'},
   ]
 
-  static flags = {
+  static override flags = {
     all: Flags.boolean({description: 'Clear the tokens of every profile.', exactlyOne: ['all', 'profile']}),
     profile: Flags.string({char: 'p', description: 'The profile whose tokens to clear.', exactlyOne: ['all', 'profile'], helpValue: '<name>'}),
   }

@@ -10,17 +10,17 @@ import {ProfileService, type SecretsInput} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
 
 export default class CreateProfile extends BaseCommand {
-  static description = `Creates a profile: tenant, client id, default flow and scopes, and optionally a client secret, certificate or federated token file.
+  static override description = `Creates a profile: tenant, client id, default flow and scopes, and optionally a client secret, certificate or federated token file.
 
 On a terminal it asks for what the flags did not give (the cloud, and the flow from those installed), checking each answer as it is typed; with --no-prompt, or when stdin is not a terminal, it fails with exit 2 naming each missing flag. Secrets are read from stdin and kept in secure storage, never in profiles.json.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> create-profile --name interactive-app', description: 'Asks for the rest on a terminal'},
     {command: '<%= config.bin %> create-profile --name work --tenant-id contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000001 --flow interactive --scope https://graph.microsoft.com/User.Read', description: 'A delegated profile'},
     {command: 'printf %s "$SECRET" | <%= config.bin %> create-profile --name ci --tenant-id $TENANT --client-id $APP --flow client-credentials --scope api://my-api/.default --client-secret-stdin', description: 'An app profile with a secret from stdin'},
   ]
 
-  static flags = {
+  static override flags = {
     ...profileFieldFlags,
     force: Flags.boolean({description: 'Replace a profile of the same name.'}),
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'Profile name: 1-64 letters, digits, ".", "_" or "-".', helpValue: '<name>'}),

@@ -5,16 +5,16 @@ import {confirmDelete} from '../profiles/prompt-profile.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class DeleteProfile extends BaseCommand {
-  static description = `Removes a profile, its cached tokens and its stored secrets.
+  static override description = `Removes a profile, its cached tokens and its stored secrets.
 
 On a terminal it asks first; --yes skips the question. Without a terminal (scripts) it deletes without asking.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> delete-profile --name myapp', description: 'Delete a profile (asks on a terminal)'},
     {command: '<%= config.bin %> delete-profile --name myapp --yes', description: 'Without the question'},
   ]
 
-  static flags = {
+  static override flags = {
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to delete.', helpValue: '<name>', required: true}),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
   }

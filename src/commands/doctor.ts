@@ -10,16 +10,16 @@ import {checkName} from '../profiles/validate.js'
 const MARK: Record<CheckResult['status'], string> = {fail: '✗', ok: '✓', warn: '!'}
 
 export default class Doctor extends BaseCommand {
-  static description =
+  static override description =
     "Checks and explains the setup: version and Node.js, the config, data and cache directories and their permissions, the storage backend and why it was chosen (D-Bus, Secret Service), the CA file and proxy for a profile's authority, the authority's reachability and clock skew, and the flow plugins. Exits 0 when healthy, 1 with the first problem and its fix."
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> doctor', description: 'Check everything, with the default profile'},
     {command: '<%= config.bin %> doctor -p work', description: "Check the 'work' profile's authority, CA file and proxy"},
     {command: '<%= config.bin %> doctor -o json | jq -r \'.checks[] | select(.status != "ok") | .fix\'', description: 'Only the fixes, for a script'},
   ]
 
-  static flags = {
+  static override flags = {
     output: Flags.string({char: 'o', default: 'text', description: 'Output format.', options: ['text', 'json']}),
     profile: profileFlag,
   }

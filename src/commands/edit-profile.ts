@@ -8,14 +8,14 @@ import {readSecretFromStdin} from '../cli/secret-stdin.js'
 import {ProfileService} from '../profiles/profile-service.js'
 
 export default class EditProfile extends BaseCommand {
-  static description = `Changes fields of a profile. Only the flags given change; a new tenant, client id or authority also drops the profile's cached tokens.`
+  static override description = `Changes fields of a profile. Only the flags given change; a new tenant, client id or authority also drops the profile's cached tokens.`
 
-  static examples = [
+  static override examples = [
     {command: 'printf %s "$NEW_SECRET" | <%= config.bin %> edit-profile --name ci --client-secret-stdin', description: 'Rotate a client secret'},
     {command: '<%= config.bin %> edit-profile --name work --scope https://graph.microsoft.com/Mail.Read --default', description: 'Change scopes and make it the default'},
   ]
 
-  static flags = {
+  static override flags = {
     ...profileFieldFlags,
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'The profile to change.', helpValue: '<name>', required: true}),
   }

@@ -7,28 +7,28 @@ import {splitExecArgv} from '../lib/exec-argv.js'
 import {durationFlag, profileFlag} from '../lib/flags.js'
 
 export default class Exec extends BaseCommand {
-  static args = {
+  static override args = {
     command: Args.string({description: 'The program to run, then its arguments (after --, or after entratool\'s own flags).'}),
   }
 
-  static description = `Runs a program with your profile's sign-in: a managed-identity endpoint on a loopback port with a fresh secret, for as long as the program runs.
+  static override description = `Runs a program with your profile's sign-in: a managed-identity endpoint on a loopback port with a fresh secret, for as long as the program runs.
 
 The program gets IDENTITY_ENDPOINT, IDENTITY_HEADER, MSI_ENDPOINT and MSI_SECRET, so Azure SDK credentials (DefaultAzureCredential, ManagedIdentityCredential) in it get fresh tokens however long it runs; with a scope (--scope or the profile's), ENTRA_ACCESS_TOKEN too. Secrets (AZURE_CLIENT_SECRET, ENTRATOOL_CLIENT_SECRET, …) are removed from its environment. Signals are passed on; entratool exits with the program's exit code.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> exec -p ci -- node deploy.js', description: 'A script whose DefaultAzureCredential gets the ci profile\'s tokens'},
     {command: '<%= config.bin %> exec -p ci -- sh -c \'curl -fsS -H "X-IDENTITY-HEADER: $IDENTITY_HEADER" "$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.azure.com/"\'', description: 'Any program can ask the endpoint'},
     {command: '<%= config.bin %> exec -p ci --scope https://management.azure.com/.default -- sh -c \'test -n "$ENTRA_ACCESS_TOKEN"\'', description: 'A token in the environment as well'},
   ]
 
-  static flags = {
+  static override flags = {
     'min-validity': durationFlag({description: 'Tokens handed out stay valid at least this long.', default: 5 * 60_000, defaultHelp: async () => '5m'}),
     profile: profileFlag,
     scope: Flags.string({char: 's', description: 'Scope(s) for ENTRA_ACCESS_TOKEN; repeatable (default: the profile\'s scopes).', multiple: true}),
   }
 
   /** The command and its arguments belong to the child: oclif parses only what comes before. */
-  static strict = false
+  static override strict = false
 
   /** The program's exit code, which becomes entratool's. */
   async run(): Promise<number> {

@@ -6,17 +6,17 @@ import {ProfileService} from '../profiles/profile-service.js'
 import {type ExportResult, ProfileTransfer, writeExportFile} from '../profiles/transfer-service.js'
 
 export default class ExportProfile extends BaseCommand {
-  static description = `Exports profiles as JSON, to move them to another machine.
+  static override description = `Exports profiles as JSON, to move them to another machine.
 
 Never includes cached tokens or the signed-in account. Client secrets and PFX passwords are included only with --include-secrets, and then the whole export is encrypted (scrypt + AES-256-GCM) with a passphrase from ENTRATOOL_EXPORT_PASSPHRASE or asked on the terminal. Certificate and token files are referenced by path, not copied.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> export-profile --name ci --file ci.json', description: 'One profile, without secrets'},
     {command: 'ENTRATOOL_EXPORT_PASSPHRASE=… <%= config.bin %> export-profile --all --include-secrets --file profiles.json', description: 'Every profile with its secrets, encrypted'},
     {command: '<%= config.bin %> export-profile --all | ssh build-host entratool import-profile', description: 'Copy profiles (without secrets) to another host'},
   ]
 
-  static flags = {
+  static override flags = {
     all: Flags.boolean({description: 'Export every profile.', exactlyOne: ['all', 'name']}),
     file: Flags.string({description: 'Write the export to this file (mode 0600) instead of stdout.', helpValue: '<path>'}),
     force: Flags.boolean({dependsOn: ['file'], description: 'Replace an existing --file.'}),

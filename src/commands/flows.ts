@@ -5,14 +5,14 @@ import {table} from '../cli/render.js'
 import {discoverFlows, type FlowCatalog} from '../flows/registry.js'
 
 export default class FlowsCommand extends BaseCommand {
-  static description = 'Lists the flows installed, which plugin provides each, and what each needs. Plugins that failed to load are listed too.'
+  static override description = 'Lists the flows installed, which plugin provides each, and what each needs. Plugins that failed to load are listed too.'
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> flows', description: 'Show installed flows'},
     {command: '<%= config.bin %> flows -o json | jq -r ".flows[].id"', description: 'Flow ids for a script'},
   ]
 
-  static flags = {
+  static override flags = {
     output: Flags.string({char: 'o', default: 'table', description: 'Output format.', options: ['table', 'json']}),
   }
 

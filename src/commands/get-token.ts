@@ -7,11 +7,11 @@ import {nonInteractiveReason, renderToken, type TokenFormat} from '../tokens/ren
 import {GET_TOKEN_FLAGS} from '../tokens/token-flags.js'
 
 export default class GetToken extends BaseCommand {
-  static description = `Prints an access token for a profile: a cached one when it is still valid for --min-validity, else a refreshed one, else it runs the profile's flow.
+  static override description = `Prints an access token for a profile: a cached one when it is still valid for --min-validity, else a refreshed one, else it runs the profile's flow.
 
 stdout carries only the token (or the --output document); every status line goes to stderr, so TOKEN=$(entratool get-token) works.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> get-token --flow interactive', description: 'Sign in with the browser (default profile)'},
     {command: '<%= config.bin %> get-token --flow interactive --profile myapp', description: 'Use a named profile'},
     {command: 'TOKEN=$(<%= config.bin %> get-token -p ci -o json | jq -r .access_token)', description: 'In a script'},
@@ -21,7 +21,7 @@ stdout carries only the token (or the --output document); every status line goes
     {command: '<%= config.bin %> get-token -p work --www-authenticate "$HDR"', description: "Meet a resource's claims challenge (CAE, step-up): pass its 401 WWW-Authenticate header"},
   ]
 
-  static flags = oclifFlags(GET_TOKEN_FLAGS)
+  static override flags = oclifFlags(GET_TOKEN_FLAGS)
 
   async run(): Promise<TokenOutcome> {
     const {flags} = await this.parse(GetToken)

@@ -7,20 +7,20 @@ import {consentToImport, type ImportItem, ProfileTransfer, readExportInput} from
 import {isMicrosoftCloudHost} from '../profiles/validate.js'
 
 export default class ImportProfile extends BaseCommand {
-  static description = `Imports profiles written by export-profile, from --file or stdin.
+  static override description = `Imports profiles written by export-profile, from --file or stdin.
 
 An encrypted export needs its passphrase (ENTRATOOL_EXPORT_PASSPHRASE, or asked on the terminal when the export comes from --file); a wrong passphrase or a modified file is refused. Everything is checked before anything changes, and an existing profile is replaced only with --overwrite.
 
 Each profile's real authority host and every file it references are shown first. A profile whose host is not a Microsoft cloud, or that references a file (its token requests carry your client secret or that file's content), is imported only when you agree on the terminal, or with --yes.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> import-profile --file profiles.json', description: 'Import every profile in the file'},
     {command: '<%= config.bin %> import-profile --file ci.json --name ci-staging', description: 'Import a single profile under another name'},
     {command: '<%= config.bin %> import-profile --file profiles.json --overwrite --dry-run', description: 'See what would change'},
     {command: '<%= config.bin %> import-profile --file team.json --yes', description: 'In a script: agree to hosts and files you have checked'},
   ]
 
-  static flags = {
+  static override flags = {
     'dry-run': Flags.boolean({description: 'Check the export and show what would change, without changing anything.'}),
     file: Flags.string({description: 'The export to read (default: stdin).', helpValue: '<path>'}),
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'Import the export\'s single profile under this name.', helpValue: '<name>'}),

@@ -7,21 +7,21 @@ import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
 import {readToken} from '../tokens/token-source.js'
 
 export default class Inspect extends BaseCommand {
-  static args = {
+  static override args = {
     token: Args.string({description: 'The JWT, or - to read it from stdin.'}),
   }
 
-  static description = `Decodes a JWT: header, claims, audience, issuer, scopes or roles, times, and time left.
+  static override description = `Decodes a JWT: header, claims, audience, issuer, scopes or roles, times, and time left.
 
 It does NOT verify the signature: use it to read a token, never to trust one. With --profile it reads that profile's cached token and never prints the token itself.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> inspect --profile myapp', description: "The cached token's expiry"},
     {command: '<%= config.bin %> get-token -p ci | <%= config.bin %> inspect -', description: 'From stdin'},
     {command: '<%= config.bin %> inspect --file token.jwt -o json --claims', description: 'Only the claims, as JSON'},
   ]
 
-  static flags = {
+  static override flags = {
     claims: Flags.boolean({description: 'Show only the claims.', exclusive: ['header']}),
     file: Flags.string({description: 'Read the token from a file.', exclusive: ['profile'], helpValue: '<path>'}),
     header: Flags.boolean({description: 'Show only the header.'}),

@@ -6,14 +6,14 @@ import {localTimeOf} from '../lib/time.js'
 import {ProfileService, type ProfileSummary} from '../profiles/profile-service.js'
 
 export default class ListProfiles extends BaseCommand {
-  static description = 'Lists all profiles with their cached-token state and where their tokens and secrets are stored. The default profile is marked with *.'
+  static override description = 'Lists all profiles with their cached-token state and where their tokens and secrets are stored. The default profile is marked with *.'
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> list-profiles', description: 'A table'},
     {command: '<%= config.bin %> list-profiles -o json | jq -r ".[].name"', description: 'Profile names for a script'},
   ]
 
-  static flags = {
+  static override flags = {
     output: Flags.string({char: 'o', default: 'table', description: 'Output format.', options: ['table', 'json', 'yaml']}),
   }
 

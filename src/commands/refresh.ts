@@ -5,14 +5,14 @@ import {renderToken, type TokenFormat} from '../tokens/render-token.js'
 import {REFRESH_FLAGS} from '../tokens/token-flags.js'
 
 export default class Refresh extends BaseCommand {
-  static description = 'Forces a new access token: with the refresh token for delegated profiles (no sign-in), with a new request for application profiles.'
+  static override description = 'Forces a new access token: with the refresh token for delegated profiles (no sign-in), with a new request for application profiles.'
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> refresh --profile myapp', description: 'Refresh and print the new token'},
     {command: '<%= config.bin %> refresh -p myapp -o json -q', description: 'As JSON, without status lines'},
   ]
 
-  static flags = oclifFlags(REFRESH_FLAGS)
+  static override flags = oclifFlags(REFRESH_FLAGS)
 
   async run(): Promise<TokenOutcome> {
     const {flags} = await this.parse(Refresh)

@@ -5,17 +5,17 @@ import {configDir} from '../storage/open-storage.js'
 import {rekey, type RekeyResult} from '../storage/rekey.js'
 
 export default class Rekey extends BaseCommand {
-  static description = `Re-encrypts the stored secrets and cached tokens under the current key.
+  static override description = `Re-encrypts the stored secrets and cached tokens under the current key.
 
 The current key: a key derived from ENTRATOOL_CACHE_PASSPHRASE when it is set, else the key file (or the OS keychain's key). The key they were written with: ENTRATOOL_OLD_CACHE_PASSPHRASE when set, else the key file. Run it after setting, changing or unsetting ENTRATOOL_CACHE_PASSPHRASE, as the error that stops other commands says.`
 
-  static examples = [
+  static override examples = [
     {command: 'ENTRATOOL_CACHE_PASSPHRASE=… <%= config.bin %> rekey', description: 'Move from the key file to a passphrase'},
     {command: 'ENTRATOOL_OLD_CACHE_PASSPHRASE=… ENTRATOOL_CACHE_PASSPHRASE=… <%= config.bin %> rekey', description: 'Change the passphrase'},
     {command: '<%= config.bin %> rekey --discard', description: 'The old key is lost: remove what cannot be opened'},
   ]
 
-  static flags = {
+  static override flags = {
     discard: Flags.boolean({description: 'Remove stored secrets and cached tokens that neither key opens (they must be entered again).'}),
   }
 

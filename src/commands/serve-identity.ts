@@ -6,17 +6,17 @@ import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag, portFlag} from '../lib/flags.js'
 
 export default class ServeIdentity extends BaseCommand {
-  static description = `Serves tokens of your profiles to other programs as a local managed-identity endpoint (the App Service protocol every Azure SDK speaks), until Ctrl+C or SIGTERM.
+  static override description = `Serves tokens of your profiles to other programs as a local managed-identity endpoint (the App Service protocol every Azure SDK speaks), until Ctrl+C or SIGTERM.
 
 stdout carries IDENTITY_ENDPOINT, IDENTITY_HEADER, MSI_ENDPOINT and MSI_SECRET; give them to the program, and its DefaultAzureCredential or ManagedIdentityCredential gets tokens from your profile. Requests never open a browser: a profile that needs a sign-in answers an error naming the get-token command to run. Each answer writes one audit line to stderr (never the token).`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> serve-identity -p ci > identity.env &', description: 'Serve the ci profile in the background; `. ./identity.env` in the shells that need it'},
     {command: '<%= config.bin %> serve-identity -p ci -p work -o json --allow-resource https://management.azure.com/', description: 'Two profiles (the second chosen by client_id), one resource only'},
     {command: '<%= config.bin %> serve-identity -p ci --bind 172.17.0.1 --port 8701', description: 'For containers on the Docker bridge'},
   ]
 
-  static flags = {
+  static override flags = {
     'allow-resource': Flags.string({description: 'Serve only this resource (exact URI, as the SDK asks for it); repeatable.', helpValue: '<uri>', multiple: true}),
     bind: Flags.string({default: '127.0.0.1', description: 'Address to listen on; anything but loopback exposes your tokens to that network.', helpValue: '<ip>'}),
     'min-validity': durationFlag({description: 'A token handed out stays valid at least this long (half its lifetime when that is shorter).', default: 5 * 60_000, defaultHelp: async () => '5m'}),

@@ -7,18 +7,18 @@ import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 
 export default class SetupGit extends BaseCommand {
-  static description = `Makes git use entratool for an https host (Azure Repos by default), like \`gh auth setup-git\`: writes credential.https://<host>.helper as an empty entry (so other helpers are not asked first) then "!entratool git-credential -p <profile>", and credential.https://<host>.useHttpPath = true.
+  static override description = `Makes git use entratool for an https host (Azure Repos by default), like \`gh auth setup-git\`: writes credential.https://<host>.helper as an empty entry (so other helpers are not asked first) then "!entratool git-credential -p <profile>", and credential.https://<host>.useHttpPath = true.
 
 It prints what it changed on stderr; running it again changes nothing. --remove takes the entries out again.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> setup-git -p work', description: 'Azure Repos (dev.azure.com) with the "work" profile, in ~/.gitconfig'},
     {command: '<%= config.bin %> setup-git -p ci --host git.example.com:8443', description: 'Another server that takes Entra tokens'},
     {command: 'cd repo && <%= config.bin %> setup-git -p ci --local', description: 'Only for one repository'},
     {command: '<%= config.bin %> setup-git --remove', description: 'Take entratool out of git\'s config for dev.azure.com'},
   ]
 
-  static flags = {
+  static override flags = {
     global: Flags.boolean({description: 'Write ~/.gitconfig (the default).', exclusive: ['local']}),
     host: Flags.string({default: DEFAULT_GIT_HOST, description: 'The https host, with :port when it is not 443.', helpValue: '<host>'}),
     local: Flags.boolean({description: 'Write the current repository\'s .git/config instead.'}),

@@ -7,14 +7,14 @@ import {ProfileService} from '../profiles/profile-service.js'
 import {profileName} from '../settings/resolve.js'
 
 export default class ShowProfile extends BaseCommand {
-  static description = "Shows one profile's settings, token state and storage. Never its secrets: only whether one is stored. Times are local with their zone offset; -o json gives ISO 8601 UTC."
+  static override description = "Shows one profile's settings, token state and storage. Never its secrets: only whether one is stored. Times are local with their zone offset; -o json gives ISO 8601 UTC."
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> show-profile --name work', description: 'Show a profile'},
     {command: '<%= config.bin %> show-profile -p work -o json', description: 'As JSON'},
   ]
 
-  static flags = {
+  static override flags = {
     name: Flags.string({aliases: ['profile'], char: 'p', description: 'Profile to show (default: $ENTRATOOL_PROFILE or the default profile).', helpValue: '<name>'}),
     output: Flags.string({char: 'o', default: 'yaml', description: 'Output format.', options: ['yaml', 'json']}),
   }

@@ -14,14 +14,14 @@ export interface VersionInfo {
 }
 
 export default class VersionCommand extends BaseCommand {
-  static description = 'Prints the version of entratool, the platform and Node.js, and the commit when run from a git checkout (the same line as --version and -v).'
+  static override description = 'Prints the version of entratool, the platform and Node.js, and the commit when run from a git checkout (the same line as --version and -v).'
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> version', description: 'The version line'},
     {command: '<%= config.bin %> version -o json | jq -r .version', description: 'The version alone, for a script'},
   ]
 
-  static flags = {
+  static override flags = {
     output: Flags.string({char: 'o', default: 'text', description: 'Output format.', options: ['text', 'json']}),
   }
 

@@ -63,11 +63,13 @@ function checkDescriptor(d: FlowDescriptor, seen: Map<string, string>): string |
   if (d.kind !== 'application' && d.kind !== 'delegated') return `flow '${d.id}' has an invalid kind ${JSON.stringify(d.kind)}`
   if (typeof d.load !== 'function') return `flow '${d.id}' has no load()`
   if (seen.has(d.id)) return `flow '${d.id}' is already provided by ${seen.get(d.id)}`
+  return undefined
 }
 
 function optionsProblem(d: FlowDescriptor, accepted: ReadonlyMap<string, FlowOption>): string | undefined {
   const problem = declarationProblem(d.options, accepted)
   if (problem) return `flow '${d.id}': ${problem}`
+  return undefined
 }
 
 /** Every option the installed flows declare, each once (flows may share one). */

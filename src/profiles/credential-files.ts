@@ -30,6 +30,7 @@ export function certificateProblem(certificatePath: string, privateKeyPath: stri
   if (type !== 'rsa' && type !== 'rsa-pss') return `the certificate in ${certificatePath} has a ${type} key; Entra accepts only RSA keys for client assertions`
   if (Date.parse(leaf.validTo) < now) return `the certificate in ${certificatePath} expired on ${localTime(new Date(leaf.validTo))}`
   if (Date.parse(leaf.validFrom) > now) return `the certificate in ${certificatePath} is not valid before ${localTime(new Date(leaf.validFrom))}`
+  return undefined
 }
 
 /** A file a flag names must exist and be readable now. */
@@ -58,4 +59,5 @@ function tlsProblem(load: () => unknown, path: string, password: string | undefi
     if (/unsupported/i.test(message)) return `${path} is encrypted with a legacy algorithm (RC2) that Node.js refuses: re-encrypt it with \`openssl pkcs12 -in old.pfx -legacy -nodes | openssl pkcs12 -export -out new.pfx\``
     return `${path} is not a usable certificate: expected a PEM file with a certificate and its private key, or a PFX (${message})`
   }
+  return undefined
 }

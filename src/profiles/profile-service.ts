@@ -266,6 +266,7 @@ export class ProfileService {
 
 function checkFields(fields: ProfileFields): string | undefined {
   if (fields.authority !== undefined) return checkAuthority(fields.authority)
+  return undefined
 }
 
 /**

@@ -87,6 +87,7 @@ export function checkProfile(profile: unknown, key?: string, options: readonly F
     const a = p.account as Record<string, unknown>
     if (typeof a !== 'object' || a === null || typeof a.username !== 'string' || typeof a.homeAccountId !== 'string') return 'has an invalid account'
   }
+  return undefined
 }
 
 /**
@@ -112,4 +113,5 @@ export function checkProfilesFile(data: unknown, options: readonly FlowOption[] 
   }
 
   if (file.defaultProfile !== undefined && typeof file.defaultProfile !== 'string') return 'has a defaultProfile that is not text'
+  return undefined
 }

@@ -108,6 +108,7 @@ function caFileProblem(path: string): string | undefined {
   } catch {
     return `${path} holds no readable PEM certificate`
   }
+  return undefined
 }
 
 /** delete-profile on a terminal: nothing is deleted unless the answer is yes. */

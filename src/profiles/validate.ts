@@ -11,6 +11,7 @@ const OBJECT_KEYS = new Set(['__proto__', 'constructor', 'prototype', '__defineg
 export function checkName(name: string): string | undefined {
   if (!NAME_PATTERN.test(name)) return `profile name '${name}' is invalid: use 1 to 64 letters, digits, '.', '_' or '-'`
   if (name === '.' || name === '..' || OBJECT_KEYS.has(name.toLowerCase())) return `profile name '${name}' is reserved`
+  return undefined
 }
 
 export function checkTenant(tenant: string): string | undefined {
@@ -20,12 +21,14 @@ export function checkTenant(tenant: string): string | undefined {
 
 export function checkClientId(clientId: string): string | undefined {
   if (!GUID.test(clientId)) return `client id '${clientId}' is invalid: it is the application (client) GUID from the app registration`
+  return undefined
 }
 
 /** A port range as profiles.json may hold it (hand-edited): two ports from 1 to 65535, low first. */
 export function checkPortRange(range: unknown): string | undefined {
   const ok = Array.isArray(range) && range.length === 2 && range.every((n) => Number.isInteger(n) && n >= 1 && n <= 65_535) && range[0] <= range[1]
   if (!ok) return `has an invalid port range ${JSON.stringify(range)}: give two ports from 1 to 65535, the lower first`
+  return undefined
 }
 
 /** Cloud names accepted for --authority besides a host or a full authority URL. */
@@ -51,6 +54,7 @@ export function checkAuthority(authority: string): string | undefined {
   }
 
   if (url.search || url.hash) return `authority '${authority}' must not have a query or fragment`
+  return undefined
 }
 
 /** Microsoft's sign-in hosts (public and sovereign clouds); tenant hosts of B2C and External ID too. */
@@ -87,4 +91,5 @@ export function checkScopes(scopes: readonly string[]): string | undefined {
   if (defaults.length > 0 && permissions.length > 1) {
     return `a /.default scope cannot be combined with other scopes (${permissions.join(', ')}): request ${defaults[0]} alone, or list the individual permissions instead`
   }
+  return undefined
 }

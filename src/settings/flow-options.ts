@@ -82,6 +82,7 @@ export function optionValueProblem(option: FlowOption, value: unknown): string |
       if (CONTROL.test(value)) return `has a ${name} with control characters`
     }
   }
+  return undefined
 }
 
 /** Profile keys the core owns; no option may be named so. */
@@ -119,6 +120,7 @@ export function declarationProblem(options: unknown, accepted: ReadonlyMap<strin
 
   const unknown = (options as FlowOption[]).flatMap((o) => (o.exclusive ?? []).filter((e) => !names.has(e)))
   if (unknown.length > 0) return `an option excludes an option the flow does not declare: ${unknown.join(', ')}`
+  return undefined
 }
 
 /** Groups of options that exclude each other (the relation made symmetric and transitive). */

@@ -45,6 +45,7 @@ export function managedIdentitySource(path: string): Source | undefined {
   const bare = path.replace(/\/$/, '')
   if (bare === MANAGED_IDENTITY_PATHS.appService) return 'appService'
   if (bare === MANAGED_IDENTITY_PATHS.imds) return 'imds'
+  return undefined
 }
 
 /** Answers a managed identity token request in the shape of the source's real endpoint. */

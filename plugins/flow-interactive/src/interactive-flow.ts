@@ -165,6 +165,7 @@ async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => strin
       if (opening) return problems.push(reason)
       ui.warn(`The browser did not open: ${reason}.`)
       show('Open this URL in a browser to sign in:')
+      return undefined
     })
     opening = false
     if (outcome === 'failed') ui.warn(problems.length > 0 ? `Could not open a browser: ${problems.join('; ')}.` : 'Could not open a browser.')

@@ -5,17 +5,17 @@ import {convertKubeconfig, type ConvertResult} from '../../kubeconfig/convert-se
 import {configDir} from '../../storage/open-storage.js'
 
 export default class KubeconfigConvert extends BaseCommand {
-  static description = `Rewrites kubelogin exec entries (\`kubelogin get-token --login … --server-id …\`) into \`entratool get-token --profile <p> -o exec-credential\`, so kubectl reuses entratool's cached token instead of signing in on every call.
+  static override description = `Rewrites kubelogin exec entries (\`kubelogin get-token --login … --server-id …\`) into \`entratool get-token --profile <p> -o exec-credential\`, so kubectl reuses entratool's cached token instead of signing in on every call.
 
 One profile per distinct identity is created (or an existing one with the same identity reused), with the scope <server-id>/.default. Login modes: devicecode → device-code, interactive → interactive, spn → client-credentials (the secret from AZURE_CLIENT_SECRET or stored later, never in the file), msi → managed-identity, workloadidentity → client-credentials with the federated token file, azurecli → interactive as the Azure CLI's client (or the profile given with -p). The original file is copied beside it first; entries it does not understand are left as they are and reported. --dry-run prints the diff on stdout and changes nothing.`
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> kubeconfig convert --dry-run', description: 'Show what would change in ~/.kube/config (or $KUBECONFIG)'},
     {command: '<%= config.bin %> kubeconfig convert --kubeconfig ./aks.yaml --context aks-dev', description: 'Convert the user of one context in another file'},
     {command: '<%= config.bin %> kubeconfig convert --kubeconfig ./aks.yaml -p work', description: 'Use profile work for every kubelogin entry'},
   ]
 
-  static flags = {
+  static override flags = {
     context: Flags.string({description: 'Convert only the user of this context.', helpValue: '<name>'}),
     'dry-run': Flags.boolean({description: 'Print the diff on stdout; change nothing.'}),
     kubeconfig: Flags.string({description: 'The kubeconfig file (default: the first file in $KUBECONFIG, else ~/.kube/config).', helpValue: '<file>'}),

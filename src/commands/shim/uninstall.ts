@@ -5,14 +5,14 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {type RemovedShims, uninstallShims} from '../../shim/install.js'
 
 export default class ShimUninstall extends BaseCommand {
-  static description = 'Removes the az and azd shims that `shim install` wrote (never a file it did not write).'
+  static override description = 'Removes the az and azd shims that `shim install` wrote (never a file it did not write).'
 
-  static examples = [
+  static override examples = [
     {command: '<%= config.bin %> shim uninstall', description: 'Remove the shims from entratool\'s data directory'},
     {command: '<%= config.bin %> shim uninstall --dir ~/bin/entratool-shims', description: 'Remove shims installed with --dir'},
   ]
 
-  static flags = {
+  static override flags = {
     dir: Flags.string({description: 'Directory the shims were installed in (default: "shims" in entratool\'s data directory).', helpValue: '<dir>'}),
   }
 
