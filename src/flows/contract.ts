@@ -126,7 +126,7 @@ export interface FlowSettings {
   openBrowser: boolean
   /** --login-hint, else the username of the account last signed in with this profile (a hint, never a secret). */
   loginHint?: string
-  /** Interactive flow: the OpenID Connect `prompt` the person asked for. Added in contract version 1. */
+  /** Interactive flow: the OpenID Connect `prompt` the person asked for. */
   prompt?: 'consent' | 'login' | 'select_account'
   /**
    * The values of the options this flow declares (FlowDescriptor.options), by name, each checked
