@@ -81,6 +81,11 @@ export interface FlowOption {
   exclusive?: string[]
   /** Values shell completion offers; the option still accepts others. */
   completions?: string[]
+  /**
+   * The question create-profile asks on a terminal when this flow is chosen and no flag gave the
+   * option, e.g. `Audience tag`; an empty answer leaves it unset. Without it, no question.
+   */
+  prompt?: string
 }
 
 export interface Flow {

@@ -236,8 +236,8 @@ export class ProfileService {
   }
 
   /** The flows installed, for the create-profile prompt's list. */
-  async installedFlows(): Promise<{id: string; kind: 'application' | 'delegated'; summary: string}[]> {
-    return (await this.flows()).flows.map(({id, kind, summary}) => ({id, kind, summary}))
+  async installedFlows(): Promise<{aliases?: string[]; id: string; kind: 'application' | 'delegated'; options?: FlowOption[]; summary: string}[]> {
+    return (await this.flows()).flows.map(({aliases, id, kind, options, summary}) => ({aliases, id, kind, options, summary}))
   }
 
   /** The canonical id of an installed flow (aliases accepted); a missing flow exits 3. */

@@ -1,12 +1,17 @@
 import {X509Certificate} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
+import type {FlowOption} from '../flows/contract.js'
+import {parseOptionText} from '../settings/flow-options.js'
 import type {ProfileFields, SecretsInput} from './profile-service.js'
 import {checkAuthority, checkClientId, checkName, checkScopes, checkTenant, CLOUD_HOSTS, splitScopes} from './validate.js'
 
 /** What the prompts offer as flows: the flows installed (plugins included). */
 export interface FlowChoice {
   id: string
+  aliases?: readonly string[]
+  /** The flow's declared options; those with a `prompt` are asked for when the flow is chosen. */
+  options?: readonly FlowOption[]
   kind: 'application' | 'delegated'
   summary: string
 }
@@ -80,6 +85,13 @@ export async function promptMissing(name: string | undefined, fields: ProfileFie
     out.flow = flow || undefined
   }
 
+  const chosen = out.flow === undefined ? undefined : context.flows.find((f) => f.id === out.flow!.toLowerCase() || f.aliases?.some((a) => a.toLowerCase() === out.flow!.toLowerCase()))
+  for (const option of chosen?.options ?? []) {
+    if (!option.prompt || out.options?.[option.name] !== undefined) continue
+    const answer = await ask(`${option.prompt} (empty to leave it unset)`, (v) => (v ? textProblem(option, v) : undefined))
+    if (answer) out.options = {...out.options, [option.name]: parseOptionText(option, answer)}
+  }
+
   if (out.flow === 'client-credentials' && !context.hasCredential) {
     const secret = await password({mask: '*', message: 'Client secret (hidden; empty to add one later with edit-profile --client-secret-stdin)'}, io)
     if (secret) secrets.clientSecret = secret
@@ -91,6 +103,14 @@ export async function promptMissing(name: string | undefined, fields: ProfileFie
   }
 
   return {fields: out, name: profileName, secrets}
+}
+
+function textProblem(option: FlowOption, text: string): string | undefined {
+  try {
+    parseOptionText(option, text)
+  } catch (error) {
+    return (error as Error).message
+  }
 }
 
 function caFileProblem(path: string): string | undefined {

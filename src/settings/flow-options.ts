@@ -112,6 +112,7 @@ export function declarationProblem(options: unknown, accepted: ReadonlyMap<strin
     if (typeof description !== 'string' || !description) return `option '${name}' has no description`
     if (env !== undefined && (typeof env !== 'string' || !/^[A-Z_][\dA-Z_]*$/.test(env))) return `option '${name}' names an invalid environment variable`
     if (exclusive !== undefined && !(Array.isArray(exclusive) && exclusive.every((e) => typeof e === 'string'))) return `option '${name}' has an invalid exclusive list`
+    if (option.prompt !== undefined && (typeof option.prompt !== 'string' || !option.prompt)) return `option '${name}' has an empty prompt`
     const shared = accepted.get(name) ?? [...accepted.values()].find((o) => o.flag === flag)
     if (shared && (shared.name !== name || shared.flag !== flag || shared.type !== type)) return `option '${name}' (--${flag}) clashes with option '${shared.name}' (--${shared.flag}) of another flow`
     names.add(name)

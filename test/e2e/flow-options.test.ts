@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
+import {execFile, execFileSync} from 'node:child_process'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {DEFAULT_TENANT_ID, PUBLIC_CLIENT_ID} from '../emulator/index.js'
-import {runCli, sandbox, type Sandbox} from '../helpers/cli.js'
+import {BIN, runCli, sandbox, type Sandbox} from '../helpers/cli.js'
 
 /**
  * A flow plugin the core has never heard of, declaring two profile options of its own: linked with
@@ -18,7 +20,7 @@ const FIXTURE_HOOK = `export default async function flows() {
     summary: 'A flow for tests',
     needs: ['nothing'],
     options: [
-      {name: 'audienceTag', flag: 'audience-tag', description: 'A tag the fixture flow sends along.', type: 'string', helpValue: '<tag>'},
+      {name: 'audienceTag', flag: 'audience-tag', description: 'A tag the fixture flow sends along.', type: 'string', helpValue: '<tag>', prompt: 'Audience tag'},
       {name: 'retries', flag: 'retries', description: 'How often the fixture flow tries again.', type: 'integer'},
       {name: 'verbosePolling', flag: 'verbose-polling', description: 'Whether the fixture flow talks while it waits.', type: 'boolean'},
     ],
@@ -95,6 +97,41 @@ describe('a flow plugin declares profile options; the core offers them unchanged
     } finally {
       writeFileSync(file, before)
     }
+  })
+
+  it('on a terminal (tmux), create-profile asks for an option that declares a prompt', async function () {
+    try {
+      execFileSync('tmux', ['-V'], {stdio: 'ignore'})
+    } catch {
+      return this.skip()
+    }
+
+    const socket = `entratool-flow-options-${process.pid}`
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env: {...env, TERM: 'xterm-256color'}})
+    const waitFor = async (pattern: RegExp) => {
+      const end = Date.now() + 20_000
+      for (;;) {
+        const text = tmux('capture-pane', '-p', '-t', 'term')
+        if (pattern.test(text)) return text
+        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${text}`)
+        await sleep(50)
+      }
+    }
+
+    tmux('new-session', '-d', '-s', 'term', '-x', '160', '-y', '50', 'bash --norc --noprofile')
+    try {
+      const line = [process.execPath, BIN, 'create-profile', '--name', 'asked', ...identity, '--authority', 'public', '--flow', 'fixture-flow', '--scope', 'api://fixture/.default'].join(' ')
+      tmux('send-keys', '-t', 'term', '-l', `${line}; echo "exit=$?"`)
+      tmux('send-keys', '-t', 'term', 'Enter')
+      await waitFor(/Audience tag \(empty to leave it unset\)/)
+      tmux('send-keys', '-t', 'term', '-l', 'green')
+      tmux('send-keys', '-t', 'term', 'Enter')
+      await waitFor(/exit=0/)
+    } finally {
+      await new Promise<void>((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], () => resolve()))
+    }
+
+    assert.equal(profiles().asked.audienceTag, 'green')
   })
 
   it('shell completion offers the new flags', async () => {

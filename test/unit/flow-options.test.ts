@@ -130,6 +130,7 @@ describe('flow options: a declaration becomes flags, checks and one precedence',
       ['a bad environment variable', [{...base, env: 'lower'}], /invalid environment variable/],
       ['the same option twice', [base, base], /taken by entratool or another option/],
       ['excluding an undeclared option', [{...base, exclusive: ['other']}], /does not declare: other/],
+      ['an empty prompt', [{...base, prompt: ''}], /empty prompt/],
     ]
     for (const [name, options, problem] of cases) {
       it(`${name} → ${problem ?? 'accepted'}`, () => {
