@@ -23,11 +23,14 @@ export async function acquireLock(target: string): Promise<() => Promise<void>> 
     await ensurePrivateDir(dirname(target))
     return await lock(target, {
       realpath: false,
-      retries: {factor: 1.3, maxTimeout: 250, minTimeout: 15, randomize: true, retries: 80},
-      // A lock left by a killed process is taken over after 5 s; the holder refreshes it every 1 s.
+      // Waits up to about 50 s in all: longer than `stale`, so a waiter outlives a dead holder.
+      retries: {factor: 1.3, maxTimeout: 250, minTimeout: 15, randomize: true, retries: 200},
+      // A lock left by a killed process is taken over after 20 s; the holder refreshes it every
+      // 2 s. A shorter stale time let a live holder starved of CPU (20 processes on 2 loaded
+      // cores) miss its refresh and lose the lock mid-refresh, so two processes refreshed.
       onCompromised: () => {},
-      stale: 5000,
-      update: 1000,
+      stale: 20_000,
+      update: 2000,
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
