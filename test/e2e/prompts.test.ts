@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
-import {execFile, execFileSync} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
+import {endTmuxShell} from '../helpers/tmux.js'
 
 /**
  * The create-profile and delete-profile prompts on a real terminal (tmux): a person types, makes
@@ -69,7 +70,8 @@ describe('on a terminal (tmux): create-profile and delete-profile prompts, the d
   })
 
   after(async () => {
-    await new Promise<void>((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], () => resolve()))
+    // The shell writes ~/.bash_history into the sandbox as it exits: wait for it before removing.
+    await endTmuxShell(socket, 'term')
     await closeEmulatorSandbox(emu, box)
   })
 

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, type Emulator} from '../emulator/index.js'
 import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
+import {endTmuxShell} from '../helpers/tmux.js'
 import {nodeArgs, pythonArgs} from './clients.js'
 import {ask, createAppProfile, tokenRequests, verifyToken} from './serve.js'
 
@@ -136,7 +137,7 @@ describe('exec: a program runs with a private identity endpoint', function () {
       tmux('send-keys', '-t', 'term', 'C-c')
       assert.match(await waitFor(/rc=\d+$/m), /rc=51$/m)
     } finally {
-      execFileSync('tmux', ['-L', socket, 'kill-server'], {stdio: 'ignore'})
+      await endTmuxShell(socket, 'term')
     }
   })
 
