@@ -3,12 +3,12 @@ import {join} from 'node:path'
 import {usageError} from '../errors.js'
 import {ensurePrivateDir} from '../storage/private-files.js'
 import {withLock} from '../storage/lock.js'
-import {BACKEND_KINDS, readBackendRecord, recordFile} from '../storage/backend-record.js'
+import {BACKEND_KINDS, readStorageRecord, recordFile} from '../storage/backend-record.js'
 import {openBackend, storageFor} from '../storage/backends.js'
 import {exposedFiles} from '../storage/exposed-files.js'
 import {keyFile} from '../storage/file-key.js'
-import {type KeySource, verifyKey} from '../storage/key-check.js'
-import {KeychainSecretStore} from '../storage/keychain-store.js'
+import {keyRecordIn, type KeySource, verifyKey} from '../storage/key-check.js'
+import type {KeychainSecretStore} from '../storage/keychain-store.js'
 import type {BackendKind, CredentialProviderOptions, Storage} from '../storage/storage.js'
 
 /** Never a real secret: reading it only shows whether the keychain answers. */
@@ -27,11 +27,17 @@ export default async function credentialProvider(options: CredentialProviderOpti
   // A planted symlink or another user's directory is refused before anything is read or written.
   await ensurePrivateDir(configDir)
   const forced = forcedBackend(env)
-  const recorded = await readBackendRecord(configDir)
+  const stored = await readStorageRecord(configDir)
+  const recorded = stored.backend
   const warnings: string[] = []
   let chosen = forced ?? (recorded === 'plaintext' ? undefined : recorded)
+  // With the backend as recorded nothing is moved, so the scan of key and secret files' modes can
+  // run beside the key's reading instead of after it.
+  const scan = (): Promise<string[]> => (process.platform === 'win32' ? Promise.resolve([]) : exposedFiles(configDir, ['keys', 'secrets']).then(({exposed}) => exposed))
+  const early = chosen !== undefined && chosen === recorded ? scan() : undefined
   let keychain: KeychainSecretStore | undefined
   if (!chosen) {
+    const {KeychainSecretStore} = await import('../storage/keychain-store.js')
     keychain = new KeychainSecretStore(configDir, env)
     const silence = await keychain.get(PROBE_ENTRY).then(
       () => undefined,
@@ -50,13 +56,12 @@ export default async function credentialProvider(options: CredentialProviderOpti
   // The keychain's key is made under the lock, so processes starting together agree on one.
   const key = (await backend.currentKey()) ?? (await withLock(recordFile(configDir), () => backend.key()))
   // A changed, wrong or lost key is named now (exit 6), not met as files that will not open.
-  if (key) await verifyKey(configDir, key, keySource(backend.kind, env), keyFile(join(configDir, 'keys')))
+  // storage.json was read above; only a switch of backend rewrote it since.
+  if (key) await verifyKey(configDir, key, keySource(backend.kind, env), keyFile(join(configDir, 'keys')), chosen === recorded ? {record: keyRecordIn(stored.content)} : undefined)
   if (backend.kind === 'plaintext') warnings.push('ENTRATOOL_STORAGE=plaintext: tokens and secrets are stored UNENCRYPTED on disk')
   // As ssh warns about a private key others can read: a key or secret file restored with loose modes.
-  if (process.platform !== 'win32') {
-    const {exposed} = await exposedFiles(configDir, ['keys', 'secrets'])
-    if (exposed.length > 0) warnings.push(`readable by group or others: ${exposed.join(', ')}; run \`chmod 600 ${exposed.map((f) => f.replace(/ \(mode.*$/, '')).join(' ')}\``)
-  }
+  const exposed = await (early ?? scan())
+  if (exposed.length > 0) warnings.push(`readable by group or others: ${exposed.join(', ')}; run \`chmod 600 ${exposed.map((f) => f.replace(/ \(mode.*$/, '')).join(' ')}\``)
 
   return storageFor(backend, configDir, key, warnings)
 }

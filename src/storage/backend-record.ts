@@ -15,21 +15,28 @@ export const BACKEND_KINDS: BackendKind[] = ['keychain', 'file', 'plaintext']
 export const recordFile = (configDir: string) => join(configDir, 'storage.json')
 
 export async function readBackendRecord(configDir: string): Promise<BackendKind | undefined> {
+  return (await readStorageRecord(configDir)).backend
+}
+
+/** storage.json, read once: the backend it names, and what it holds (the key record too, see key-check.ts). */
+export async function readStorageRecord(configDir: string): Promise<{backend: BackendKind | undefined; content: unknown}> {
   const file = recordFile(configDir)
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {backend: undefined, content: undefined}
     throw storageError(`cannot read ${file}: ${(error as Error).message}`, {cause: error})
   }
 
-  let backend: unknown
+  let content: unknown
   try {
-    backend = (JSON.parse(text) as {backend?: unknown}).backend
+    content = JSON.parse(text)
   } catch {
-    backend = undefined
+    content = undefined
   }
+
+  const backend = (content as {backend?: unknown} | null | undefined)?.backend
 
   // Guessing here could hide secrets that sit in the other backend, so a damaged record stops.
   if (!BACKEND_KINDS.includes(backend as BackendKind)) {
@@ -38,7 +45,7 @@ export async function readBackendRecord(configDir: string): Promise<BackendKind 
     })
   }
 
-  return backend as BackendKind
+  return {backend: backend as BackendKind, content}
 }
 
 export async function writeBackendRecord(configDir: string, backend: BackendKind): Promise<void> {

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {storageError} from '../errors.js'
 import {fileKey, keyFile, writeKeyFile} from './file-key.js'
 import {FileBlobStore, FileSecretStore} from './file-stores.js'
-import {KEYCHAIN_SERVICE, keychainName, KeychainSecretStore} from './keychain-store.js'
+import type {KeychainSecretStore} from './keychain-store.js'
 import {cacheDir, secretsDir} from './profile-names.js'
 import type {BackendKind, SecretStore, Storage} from './storage.js'
 
@@ -31,7 +31,12 @@ export interface Backend {
 }
 
 export async function openBackend(kind: BackendKind, configDir: string, env: NodeJS.ProcessEnv, keychain?: KeychainSecretStore): Promise<Backend> {
-  if (kind === 'keychain') return new KeychainBackend(configDir, keychain ?? new KeychainSecretStore(configDir, env))
+  if (kind === 'keychain') {
+    // Imported only here: the file backend's cached-token path never loads the keychain's modules.
+    const store = await import('./keychain-store.js')
+    return new KeychainBackend(configDir, keychain ?? new store.KeychainSecretStore(configDir, env), store.KEYCHAIN_SERVICE, store.keychainName())
+  }
+
   if (kind === 'file') return FileBackend.open(configDir, env.ENTRATOOL_CACHE_PASSPHRASE)
   return new PlaintextBackend(configDir)
 }
@@ -48,10 +53,11 @@ class KeychainBackend implements Backend {
   constructor(
     configDir: string,
     readonly secrets: KeychainSecretStore,
+    private readonly service: string,
+    name: string,
   ) {
-    const name = keychainName()
     this.description = {
-      secrets: `OS keychain (${name}, service ${KEYCHAIN_SERVICE})`,
+      secrets: `OS keychain (${name}, service ${service})`,
       tokens: `encrypted files (AES-256-GCM) in ${cacheDir(configDir)}, key in the OS keychain (${name})`,
     }
   }
@@ -68,7 +74,7 @@ class KeychainBackend implements Backend {
     if (text === undefined) return undefined
     const key = Buffer.from(text, 'base64')
     if (key.length !== 32) {
-      throw storageError(`the '${FILE_KEY_ENTRY}' entry of ${KEYCHAIN_SERVICE} in the OS keychain is damaged (${key.length} bytes, expected 32)`, {
+      throw storageError(`the '${FILE_KEY_ENTRY}' entry of ${this.service} in the OS keychain is damaged (${key.length} bytes, expected 32)`, {
         next: 'delete that entry; entratool makes a new key (cached tokens are then lost and need a new sign-in)',
       })
     }

@@ -26,11 +26,16 @@ const SOURCE_WORDS: Record<KeySource, string> = {
 
 export async function readKeyRecord(configDir: string): Promise<KeyRecord | undefined> {
   try {
-    const key = (JSON.parse(await readFile(recordFile(configDir), 'utf8')) as {key?: KeyRecord}).key
-    return key && typeof key.check === 'string' && key.source in SOURCE_WORDS ? key : undefined
+    return keyRecordIn(JSON.parse(await readFile(recordFile(configDir), 'utf8')))
   } catch {
     return undefined
   }
+}
+
+/** The key record in storage.json's parsed content, if it holds a valid one. */
+export function keyRecordIn(content: unknown): KeyRecord | undefined {
+  const key = (content as {key?: KeyRecord} | null | undefined)?.key
+  return key && typeof key.check === 'string' && key.source in SOURCE_WORDS ? key : undefined
 }
 
 /** Adds (or replaces) the key record in storage.json, keeping what else it holds. */
@@ -44,9 +49,10 @@ export async function writeKeyRecord(configDir: string, record: KeyRecord): Prom
  * Checks that `key` is the one the config dir's files were written with; a mismatch is a storage
  * error (exit 6) naming the cause and the fix, instead of every file failing to open later. The
  * first run after an upgrade has no record: one existing file is opened to tell, then it is recorded.
+ * `alreadyRead` is the record from a storage.json this call has read already (read once per call).
  */
-export async function verifyKey(configDir: string, key: Buffer, source: KeySource, keyFilePath: string): Promise<void> {
-  const recorded = await readKeyRecord(configDir)
+export async function verifyKey(configDir: string, key: Buffer, source: KeySource, keyFilePath: string, alreadyRead?: {record: KeyRecord | undefined}): Promise<void> {
+  const recorded = alreadyRead ? alreadyRead.record : await readKeyRecord(configDir)
   const check = keyCheck(key)
   if (recorded?.check === check) return
   if (recorded === undefined) {
