@@ -24,7 +24,7 @@ export interface FlowCatalog {
  * contract version is reported, never fatal to the others. Results are sorted: runHook answers in
  * completion order.
  */
-export async function discoverFlows(config: Interfaces.Config): Promise<FlowCatalog> {
+export async function discoverFlows(config: Pick<Interfaces.Config, 'runHook'>): Promise<FlowCatalog> {
   const result = await config.runHook(FLOWS_HOOK, {contractVersion: FLOW_CONTRACT_VERSION}, 5000, true)
   const flows: FlowEntry[] = []
   const problems: FlowProblem[] = result.failures.map(({error, plugin}) => ({plugin: plugin.name, problem: `its flows hook failed: ${error.message}`}))

@@ -12,6 +12,7 @@ import {announceCached, findCachedToken, refreshReason, scopeNote} from '../toke
 import {damagedCacheTopic, recordKey, TokenRecords} from '../tokens/token-records.js'
 import type {TokenOutcome, TokenRequest} from '../tokens/token-types.js'
 import type {Ui} from '../ui/ui.js'
+import {builtInHooks} from './built-in-hooks.js'
 import type {TokenResult} from './contract.js'
 import type {FlowRunner} from './flow-runner.js'
 import type {FlowEntry} from './registry.js'
@@ -131,7 +132,7 @@ export class TokenService {
     if (!dirs || env.ENTRATOOL_DEBUG || userPluginsInstalled(dirs)) return undefined
     const {profile, settings} = await resolveRequest(request, env, dirs.config, profiles)
     if (request.force || request.refresh || signInShaped(request, profile)) return undefined
-    const storage = await openStorage(undefined, env, dirs.config)
+    const storage = await openStorage(builtInHooks(dirs), env, dirs.config)
     if (storage.warnings.length > 0) return undefined
     let damaged = false
     const outcome = await findCachedToken(settings, storage, () => (damaged = true))

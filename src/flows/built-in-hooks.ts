@@ -1,0 +1,69 @@
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import credentialProvider from '../hooks/credential-provider.js'
+import type {StateDirs} from '../storage/state-dirs.js'
+import {CREDENTIAL_PROVIDER_HOOK, type CredentialProviderOptions} from '../storage/storage.js'
+import {FLOWS_HOOK} from './contract.js'
+import type {HookHost} from './service-deps.js'
+
+interface PackageJson {
+  name: string
+  bundleDependencies?: string[]
+  oclif?: {hooks?: Record<string, string | string[]>; plugins?: string[]}
+}
+
+type Answer = {plugin: {name: string}; result: unknown}
+type Failure = {error: Error; plugin: {name: string}}
+
+/**
+ * The hooks of the build's own plugins, answered without booting oclif: the token service's mode
+ * for calls no user-installed plugin could answer (the caller checks userPluginsInstalled). The
+ * core's storage hook is this build's own; the flow plugins are the ones its package.json bundles,
+ * found from their package.json's `oclif.hooks` exactly as oclif finds them, and imported directly.
+ * Results have the shape of oclif's runHook (captured errors), so the same code reads them.
+ */
+export function builtInHooks(dirs: StateDirs, root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')): HookHost {
+  let own: PackageJson | undefined
+  // dist/flows/ and dist/hot/ (the bundle) are both two levels below the package root.
+  const pkg = (): PackageJson => (own ??= JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson)
+  const host: HookHost = {
+    configDir: dirs.config,
+    dataDir: dirs.data,
+    get name() {
+      return pkg().name
+    },
+    async runHook(event: string, options: object) {
+      const successes: Answer[] = []
+      const failures: Failure[] = []
+      const call = async (plugin: string, run: () => Promise<unknown>) => {
+        try {
+          successes.push({plugin: {name: plugin}, result: await run()})
+        } catch (error) {
+          failures.push({error: error as Error, plugin: {name: plugin}})
+        }
+      }
+
+      if (event === CREDENTIAL_PROVIDER_HOOK) await call(pkg().name, () => credentialProvider(options as CredentialProviderOptions))
+      if (event === FLOWS_HOOK) {
+        const require = createRequire(join(root, 'package.json'))
+        const bundled = new Set(pkg().bundleDependencies ?? [])
+        for (const plugin of (pkg().oclif?.plugins ?? []).filter((p) => bundled.has(p))) {
+          const manifest = require.resolve(`${plugin}/package.json`)
+          const hooks = (JSON.parse(readFileSync(manifest, 'utf8')) as PackageJson).oclif?.hooks?.[FLOWS_HOOK] ?? []
+          for (const file of [hooks].flat()) {
+            await call(plugin, async () => {
+              const hook = (await import(pathToFileURL(join(dirname(manifest), file)).href)).default as (this: unknown, o: object) => Promise<unknown>
+              return hook.call({config: host}, {...options, config: host})
+            })
+          }
+        }
+      }
+
+      return {failures, successes}
+    },
+  } as HookHost
+  return host
+}
