@@ -108,6 +108,7 @@ export async function promptMissing(name: string | undefined, fields: ProfileFie
 function textProblem(option: FlowOption, text: string): string | undefined {
   try {
     parseOptionText(option, text)
+    return undefined
   } catch (error) {
     return (error as Error).message
   }
