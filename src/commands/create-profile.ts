@@ -5,7 +5,6 @@ import type {FlowOption} from '../flows/contract.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../cli/profile-flags.js'
 import {readSecretFromStdin} from '../cli/secret-stdin.js'
-import {canPrompt} from '../lib/stdin.js'
 import {ProfileService, type SecretsInput} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
 
@@ -32,15 +31,15 @@ On a terminal it asks for what the flags did not give (the cloud, and the flow f
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CreateProfile)
-    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
+    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !this.io.stdin.isTTY) {
       throw usageError('stdin can carry only one secret: use --client-secret-stdin or --certificate-password-stdin, not both')
     }
 
     let name = flags.name
     const options = CreateProfile.flowOptions
-    let fields = withWorkloadIdentity(fieldsFromFlags(flags, options), process.env)
-    const service = new ProfileService(this.config, process.env, this.ui)
-    const interactive = flags.prompt && canPrompt()
+    let fields = withWorkloadIdentity(fieldsFromFlags(flags, options), this.io.env)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
+    const interactive = flags.prompt && this.canPrompt
     let prompted: SecretsInput = {}
     if (interactive) {
       const context = {
@@ -59,8 +58,8 @@ On a terminal it asks for what the flags did not give (the cloud, and the flow f
     }
 
     const secrets = {
-      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
-      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : prompted.clientSecret,
+      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password', this.io.stdin) : undefined,
+      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret', this.io.stdin) : prompted.clientSecret,
     }
     const profile = await service.create(name!, fields, secrets, {force: flags.force, makeDefault: flags.default})
     this.ui.success(`Profile '${profile.name}' created in ${service.store.file}`)

@@ -25,19 +25,19 @@ export default class EditProfile extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(EditProfile)
-    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !process.stdin.isTTY) {
+    if (flags['client-secret-stdin'] && flags['certificate-password-stdin'] && !this.io.stdin.isTTY) {
       throw usageError('stdin can carry only one secret: use --client-secret-stdin or --certificate-password-stdin, not both')
     }
 
     const fields = fieldsFromFlags(flags, EditProfile.flowOptions)
     const secrets = {
-      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined,
-      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret') : undefined,
+      certificatePassword: flags['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password', this.io.stdin) : undefined,
+      clientSecret: flags['client-secret-stdin'] ? await readSecretFromStdin('Client secret', this.io.stdin) : undefined,
     }
     const {options, ...core} = fields
     const changes = Object.values(core).some((v) => v !== undefined) || Object.keys(options ?? {}).length > 0 || secrets.clientSecret !== undefined || secrets.certificatePassword !== undefined || flags.default
     if (!changes) throw usageError('nothing to change', {next: 'pass the fields to change, e.g. --scope or --client-secret-stdin (see --help)'})
-    const service = new ProfileService(this.config, process.env, this.ui)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
     await service.edit(flags.name, fields, secrets, flags.default)
     this.ui.success(`Profile '${flags.name}' updated`)
   }

@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {renderData} from '../cli/render.js'
 import {localTimeOf} from '../lib/time.js'
-import {ProfileService} from '../profiles/profile-service.js'
+import {ProfileService, type ProfileSummary} from '../profiles/profile-service.js'
 import {profileName} from '../settings/resolve.js'
 
 export default class ShowProfile extends BaseCommand {
@@ -19,10 +18,10 @@ export default class ShowProfile extends BaseCommand {
     output: Flags.string({char: 'o', default: 'yaml', description: 'Output format.', options: ['yaml', 'json']}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<ProfileSummary> {
     const {flags} = await this.parse(ShowProfile)
-    const service = new ProfileService(this.config, process.env, this.ui)
-    const name = profileName(flags.name, process.env, service.store.read().defaultProfile)
+    const service = new ProfileService(this.config, this.io.env, this.ui)
+    const name = profileName(flags.name, this.io.env, service.store.read().defaultProfile)
     await service.store.get(name)
     const [summary] = await service.summaries([name])
     // yaml is the view a person reads (the default): local times; json, for scripts, keeps ISO UTC.
@@ -30,6 +29,7 @@ export default class ShowProfile extends BaseCommand {
       flags.output === 'yaml'
         ? {...summary, created_at: localTimeOf(summary.created_at), token: {...summary.token, expires_at: localTimeOf(summary.token.expires_at)}, updated_at: localTimeOf(summary.updated_at)}
         : summary
-    process.stdout.write(await renderData(shown, flags.output as 'json' | 'yaml'))
+    await this.render({document: shown, format: flags.output as 'json' | 'yaml'})
+    return summary
   }
 }
