@@ -44,7 +44,12 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', {considerDefaultExhaustiveForUnions: true}],
+      'import-x/first': 'error',
+      'import-x/newline-after-import': 'error',
       'import-x/no-cycle': ['error', {ignoreExternal: true}],
+      'import-x/no-duplicates': 'error',
+      // Packages and node: modules in one block, then the project's own, each alphabetical.
+      'import-x/order': ['error', {alphabetize: {caseInsensitive: true, order: 'asc'}, groups: [['builtin', 'external'], ['internal', 'parent', 'sibling', 'index']], 'newlines-between': 'always'}],
       'no-console': ['error', {allow: ['error']}],
     },
   },

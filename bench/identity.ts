@@ -18,6 +18,7 @@
  */
 import {DefaultAzureCredential} from '@azure/identity'
 import {Config} from '@oclif/core'
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtempSync} from 'node:fs'
 import {Agent, request} from 'node:http'
@@ -25,12 +26,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
-import {createLocalJWKSet, jwtVerify} from 'jose'
 
 import {IdentityService} from '../src/identity-server/identity-service.js'
 import {Ui} from '../src/ui/ui.js'
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
 import {emulatorRequest} from '../test/emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
 import {baseEnv, BIN, ROOT} from '../test/helpers/cli.js'
 import {machine, median, percentile, removeDir, timeProcess} from './lib.js'
 import {realAzRow} from './real-az.js'

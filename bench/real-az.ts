@@ -10,6 +10,7 @@
  * az's requests to 127.0.0.1 (the emulator, the stand-in ARM) directly: nothing leaves the machine.
  * The stand-in ARM answers az login's tenant and subscription listings with empty lists.
  */
+import forge from 'node-forge'
 import {spawnSync} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -18,7 +19,6 @@ import {createServer as createHttpsServer, type Server as HttpsServer} from 'nod
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import forge from 'node-forge'
 
 import type {Emulator} from '../test/emulator/index.js'
 import {issue, toForgeKey} from '../test/emulator/pki.js'

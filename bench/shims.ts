@@ -13,15 +13,15 @@
  * Environment: BENCH_RUNS (default 15), BENCH_WARMUP (default 2).
  */
 import {AzureCliCredential, AzureDeveloperCliCredential} from '@azure/identity'
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
-import {createLocalJWKSet, jwtVerify} from 'jose'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
 import {emulatorRequest} from '../test/emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator} from '../test/emulator/index.js'
 import {baseEnv, BIN} from '../test/helpers/cli.js'
 import {machine, median, percentile, removeDir, timeProcess} from './lib.js'
 import {realAzRow} from './real-az.js'

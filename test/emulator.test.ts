@@ -1,10 +1,12 @@
+import {ConfidentialClientApplication, CryptoProvider, PublicClientApplication, type Configuration} from '@azure/msal-node'
+import {createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload} from 'jose'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {connect} from 'node:tls'
-import {ConfidentialClientApplication, CryptoProvider, PublicClientApplication, type Configuration} from '@azure/msal-node'
-import {createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload} from 'jose'
+
+import {emulatorRequest} from './emulator/http-client.js'
 import {
   API_APP_ID_URI,
   CLIENT_SECRET,
@@ -16,7 +18,6 @@ import {
   startEmulator,
   type Emulator,
 } from './emulator/index.js'
-import {emulatorRequest} from './emulator/http-client.js'
 import {emulatorNetworkClient} from './emulator/msal-network.js'
 import {createTestCertificate} from './emulator/test-certificate.js'
 

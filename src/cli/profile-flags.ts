@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import type {FlowOption} from '../flows/contract.js'
-import {optionsFromFlags} from '../settings/option-flags.js'
 import type {ProfileFields} from '../profiles/profile-service.js'
 import {splitScopes} from '../profiles/validate.js'
+import {optionsFromFlags} from '../settings/option-flags.js'
 
 /**
  * The profile fields the core owns as flags, shared by create-profile and edit-profile. The

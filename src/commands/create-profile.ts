@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {usageError} from '../errors.js'
-import type {FlowOption} from '../flows/contract.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {fieldsFromFlags, profileFieldFlags, withWorkloadIdentity} from '../cli/profile-flags.js'
 import {readSecretFromStdin} from '../cli/secret-stdin.js'
+import {usageError} from '../errors.js'
+import type {FlowOption} from '../flows/contract.js'
 import {ProfileService, type SecretsInput} from '../profiles/profile-service.js'
 import {promptMissing} from '../profiles/prompt-profile.js'
 

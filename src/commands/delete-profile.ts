@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {confirmDelete} from '../profiles/prompt-profile.js'
 import {ProfileService} from '../profiles/profile-service.js'
+import {confirmDelete} from '../profiles/prompt-profile.js'
 
 export default class DeleteProfile extends BaseCommand {
   static override description = `Removes a profile, its cached tokens and its stored secrets.

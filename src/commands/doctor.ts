@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
+import {BaseCommand} from '../cli/base-command.js'
 import type {CheckResult} from '../doctor/check.js'
 import {type DoctorReport, runDoctor} from '../doctor/doctor-service.js'
 import {usageError} from '../errors.js'
-import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 import {checkName} from '../profiles/validate.js'
 

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
+import {BaseCommand} from '../cli/base-command.js'
 import {usageError} from '../errors.js'
 import {execWithIdentity} from '../identity-server/exec-service.js'
-import {BaseCommand} from '../cli/base-command.js'
 import {splitExecArgv} from '../lib/exec-argv.js'
 import {durationFlag, profileFlag} from '../lib/flags.js'
 

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
+import {BaseCommand} from '../cli/base-command.js'
 import {ProcessGitConfig} from '../git/git-config.js'
 import {GitCredentialService} from '../git/git-credential-service.js'
-import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 
 export default class GitCredential extends BaseCommand {

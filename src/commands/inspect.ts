@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {printable} from '../ui/ui.js'
 import {ProfileService} from '../profiles/profile-service.js'
 import {decodeToken, summarize} from '../tokens/jwt-inspect.js'
 import {readToken} from '../tokens/token-source.js'
+import {printable} from '../ui/ui.js'
 
 export default class Inspect extends BaseCommand {
   static override args = {

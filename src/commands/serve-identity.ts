@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
+import {BaseCommand} from '../cli/base-command.js'
 import {type IdentityEnv, IdentityService, isExposed} from '../identity-server/identity-service.js'
 import {IDENTITY_FORMATS, type IdentityFormat, identityHints, renderIdentityEnv} from '../identity-server/render.js'
-import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag, portFlag} from '../lib/flags.js'
 
 export default class ServeIdentity extends BaseCommand {

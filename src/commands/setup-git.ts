@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
+import {BaseCommand} from '../cli/base-command.js'
 import {ProcessGitConfig} from '../git/git-config.js'
 import {DEFAULT_GIT_HOST} from '../git/hosts.js'
 import {SetupGitService, type SetupGitResult} from '../git/setup-git-service.js'
-import {BaseCommand} from '../cli/base-command.js'
 import {profileFlag} from '../lib/flags.js'
 
 export default class SetupGit extends BaseCommand {

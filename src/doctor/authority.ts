@@ -1,8 +1,8 @@
 import {X509Certificate} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
-import type {ResolvedSettings} from '../settings/resolve.js'
 import {parseAuthorityError} from '../msal/oauth-error.js'
+import type {ResolvedSettings} from '../settings/resolve.js'
 import {type CheckResult, fail, ok, warn} from './check.js'
 
 /** The doctor waits this long for the authority; a person running it is waiting too. */

@@ -1,14 +1,14 @@
 import {join} from 'node:path'
 
 import {usageError} from '../errors.js'
-import {ensurePrivateDir} from '../storage/private-files.js'
-import {withLock} from '../storage/lock.js'
 import {BACKEND_KINDS, readStorageRecord, recordFile} from '../storage/backend-record.js'
 import {openBackend, storageFor} from '../storage/backends.js'
 import {exposedFiles} from '../storage/exposed-files.js'
 import {keyFile} from '../storage/file-key.js'
 import {keyRecordIn, type KeySource, verifyKey} from '../storage/key-check.js'
 import type {KeychainSecretStore} from '../storage/keychain-store.js'
+import {withLock} from '../storage/lock.js'
+import {ensurePrivateDir} from '../storage/private-files.js'
 import type {BackendKind, CredentialProviderOptions, Storage} from '../storage/storage.js'
 
 /** Never a real secret: reading it only shows whether the keychain answers. */

@@ -3,9 +3,9 @@
  * long as one child process runs. The child reaches it through the variables every Azure SDK
  * reads, so it keeps getting fresh tokens however long it runs.
  */
+import {type ServiceDeps, TokenService} from '../flows/token-service.js'
 import {scrubbedEnv} from '../lib/child-env.js'
 import {Ui} from '../ui/ui.js'
-import {type ServiceDeps, TokenService} from '../flows/token-service.js'
 import {programProblem, runChild} from './child.js'
 import {IdentityService} from './identity-service.js'
 

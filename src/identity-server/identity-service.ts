@@ -7,10 +7,10 @@ import {isIP} from 'node:net'
 
 import {isEntraToolError, usageError} from '../errors.js'
 import {type ServiceDeps, TokenService} from '../flows/token-service.js'
-import {Ui} from '../ui/ui.js'
 import {ProfileStore} from '../profiles/store.js'
 import {profileName} from '../settings/resolve.js'
 import {configDir} from '../storage/open-storage.js'
+import {Ui} from '../ui/ui.js'
 import {newSecret} from './protocol.js'
 import {IdentityServer, type ServedProfile, type UpstreamFailure} from './server.js'
 

@@ -1,8 +1,9 @@
 import {X509Certificate} from 'node:crypto'
 import {createSecureContext} from 'node:tls'
-import {localTime} from '../lib/time.js'
 
 import {MAX_CREDENTIAL_BYTES, readBoundedFile} from '../lib/bounded-file.js'
+import {localTime} from '../lib/time.js'
+
 
 /**
  * Checks the credential files given to create-profile and edit-profile, so a wrong path, password

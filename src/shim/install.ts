@@ -1,5 +1,5 @@
-import {chmod, readdir, rm, rmdir} from 'node:fs/promises'
 import {existsSync, statSync} from 'node:fs'
+import {chmod, readdir, rm, rmdir} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 

@@ -3,8 +3,8 @@ import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {storageError} from '../errors.js'
-import {writePrivateFile} from './private-files.js'
 import {recordFile} from './backend-record.js'
+import {writePrivateFile} from './private-files.js'
 import {unseal} from './sealed-box.js'
 
 /** Where the key of the encrypted files comes from. */

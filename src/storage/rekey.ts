@@ -2,11 +2,11 @@ import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {storageError, usageError} from '../errors.js'
-import {withLock} from './lock.js'
 import {readBackendRecord, recordFile} from './backend-record.js'
 import {openBackend} from './backends.js'
 import {fileKey, keyFile} from './file-key.js'
 import {keyCheck, type KeySource, readKeyRecord, writeKeyRecord} from './key-check.js'
+import {withLock} from './lock.js'
 import {cacheDir, secretsDir} from './profile-names.js'
 import {seal, unseal} from './sealed-box.js'
 

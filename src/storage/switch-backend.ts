@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {withLock} from './lock.js'
 import {ProfileStore} from '../profiles/store.js'
 import {readBackendRecord, recordFile, writeBackendRecord} from './backend-record.js'
 import {type Backend, openBackend} from './backends.js'
 import {FileBlobStore} from './file-stores.js'
+import {withLock} from './lock.js'
 import {cacheDir} from './profile-names.js'
 import {type BackendKind, UnreadableBlobError} from './storage.js'
 

@@ -1,10 +1,10 @@
 import {localTime} from '../lib/time.js'
-import type {Ui} from '../ui/ui.js'
 import type {ResolvedSettings} from '../settings/resolve.js'
 import type {Storage} from '../storage/storage.js'
+import type {Ui} from '../ui/ui.js'
 import {scopeResource} from './render-token.js'
-import type {TokenOutcome} from './token-types.js'
 import {recordKey, TokenRecords} from './token-records.js'
+import type {TokenOutcome} from './token-types.js'
 
 /**
  * The cache-first step shared by the token service and the start-up fast path: a recorded token

@@ -1,11 +1,11 @@
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import assert from 'node:assert/strict'
 import {randomUUID} from 'node:crypto'
 import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
-import {createLocalJWKSet, jwtVerify} from 'jose'
 
-import {API_APP_ID_URI, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {type CliResult, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 import {type Certificate, expiredCertificate, forgePfx, makeCertificate} from '../unit/cert-fixtures.js'
 

@@ -1,11 +1,11 @@
-import assert from 'node:assert/strict'
 import {createLocalJWKSet, jwtVerify} from 'jose'
+import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
 
 describe('client credentials end to end (subprocess CLI → plugin → MSAL → emulator)', () => {

@@ -1,13 +1,13 @@
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
 import {chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:https'
-import {createLocalJWKSet, jwtVerify} from 'jose'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {createTestCertificate} from '../emulator/test-certificate.js'
 import {BIN, closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../helpers/cli.js'
 

@@ -1,8 +1,8 @@
-import assert from 'node:assert/strict'
 import {createLocalJWKSet, jwtVerify} from 'jose'
+import assert from 'node:assert/strict'
 
-import {DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {MANAGED_IDENTITY_HEADER, MANAGED_IDENTITY_PATHS, startPlainHttpFront, SYSTEM_ASSIGNED_IDENTITY, USER_ASSIGNED_IDENTITY} from '../emulator/managed-identity.js'
 import {closeEmulatorSandbox, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 

@@ -1,11 +1,11 @@
+import {createLocalJWKSet, jwtVerify} from 'jose'
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {createLocalJWKSet, jwtVerify} from 'jose'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator, startEmulator} from '../emulator/index.js'
 import {closeEmulatorSandbox, runCli, sandbox, type Sandbox} from '../helpers/cli.js'
 import {exampleBuild} from '../helpers/example-plugin.js'
 

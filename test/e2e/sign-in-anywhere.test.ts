@@ -3,8 +3,8 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {get} from 'node:http'
 import {join} from 'node:path'
 
-import {API_APP_ID_URI, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID} from '../emulator/index.js'
 import {closeEmulatorSandbox, emulatorSandbox, ROOT, runCli, type Sandbox} from '../helpers/cli.js'
 import {startCli} from '../helpers/live-cli.js'
 

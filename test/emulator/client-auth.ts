@@ -1,5 +1,6 @@
-import {createPublicKey, type KeyObject} from 'node:crypto'
 import {createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey} from 'jose'
+import {createPublicKey, type KeyObject} from 'node:crypto'
+
 import {DEFAULT_TENANT_DOMAIN, DEFAULT_TENANT_ID, FEDERATED_AUDIENCE} from './constants.js'
 import {EntraError, errors} from './errors.js'
 import {decodeJwtPart, type SigningKey} from './jwt.js'

@@ -1,4 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
+
 import {readBody} from './http-util.js'
 import type {AppRegistrationInput, DeviceCodeBehavior, EmulatorControl, FaultSpec, MintFederatedTokenOptions} from './types.js'
 

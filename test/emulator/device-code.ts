@@ -1,4 +1,5 @@
 import {randomInt} from 'node:crypto'
+
 import {DEFAULT_USER} from './constants.js'
 import {EntraError, errors} from './errors.js'
 import {allParams, sendHtml, sendJson, type Ctx} from './http-util.js'

@@ -1,4 +1,5 @@
 import {Agent, request} from 'node:https'
+
 import type {Emulator} from './types.js'
 
 export interface RawResponse {

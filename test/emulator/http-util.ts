@@ -1,5 +1,6 @@
-import type {IncomingMessage, ServerResponse} from 'node:http'
 import {randomUUID} from 'node:crypto'
+import type {IncomingMessage, ServerResponse} from 'node:http'
+
 import {EntraError, errorBody, type TraceContext} from './errors.js'
 import type {RequestLogEntry} from './types.js'
 

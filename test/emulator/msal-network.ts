@@ -1,5 +1,5 @@
-import {Agent, request} from 'node:https'
 import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node'
+import {Agent, request} from 'node:https'
 
 /**
  * An MSAL `system.networkClient` that trusts the emulator's CA, without NODE_EXTRA_CA_CERTS

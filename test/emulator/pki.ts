@@ -1,6 +1,7 @@
+import forge from 'node-forge'
 import {generateKeyPair, randomBytes, type KeyObject} from 'node:crypto'
 import {promisify} from 'node:util'
-import forge from 'node-forge'
+
 import {b64url, digest, randomId, type SigningKey} from './jwt.js'
 
 export interface Pki {

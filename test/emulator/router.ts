@@ -1,4 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
+
 import {handleAuthorize} from './authorize.js'
 import {CONTROL_PREFIX} from './control-routes.js'
 import {handleDeviceAuthorization, handleDeviceLogin} from './device-code.js'
@@ -7,9 +8,9 @@ import {EntraError, errors} from './errors.js'
 import {applyFault, takeFault} from './faults.js'
 import {readBody, redirect, sendError, sendHtml, sendJson, traceFor, type Ctx} from './http-util.js'
 import type {SigningKey} from './jwt.js'
+import {handleManagedIdentity, managedIdentitySource} from './managed-identity.js'
 import type {OidcIssuer} from './oidc-issuer.js'
 import {errorPage, messagePage} from './pages.js'
-import {handleManagedIdentity, managedIdentitySource} from './managed-identity.js'
 import {handleToken, type TokenEnv} from './token-endpoint.js'
 import type {EndpointName, RequestLogEntry} from './types.js'
 

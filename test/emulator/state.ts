@@ -1,4 +1,5 @@
 import {X509Certificate, type KeyObject} from 'node:crypto'
+
 import {CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_USER, DEFAULTS, PUBLIC_CLIENT_ID} from './constants.js'
 import {b64url, digest, stableGuid} from './jwt.js'
 import type {AppRegistrationInput, DeviceCodeBehavior, FaultSpec, FederatedCredential, RequestLogEntry} from './types.js'

@@ -1,5 +1,6 @@
-import {generateKeyPairSync} from 'node:crypto'
 import forge from 'node-forge'
+import {generateKeyPairSync} from 'node:crypto'
+
 import {digest} from './jwt.js'
 import {derOf, issue, toForgeKey} from './pki.js'
 

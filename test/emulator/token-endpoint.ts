@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto'
+
 import {authenticateClient, type AuthenticatedClient, type ClientAuthEnv} from './client-auth.js'
 import {pollDeviceCode} from './device-code.js'
 import {errors} from './errors.js'

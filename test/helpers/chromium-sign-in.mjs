@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // A stand-in for a person at a browser: the CLI under test runs this as $BROWSER with the sign-in
 // URL. It drives Debian's Chromium through the emulator's sign-in page and records what it saw.
-import {writeFileSync} from 'node:fs'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {chromium} from 'playwright-core'

@@ -1,3 +1,5 @@
+import {createLocalJWKSet, type JWTPayload, jwtVerify} from 'jose'
+import forge from 'node-forge'
 import {execFileSync, spawn} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -6,8 +8,6 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {createLocalJWKSet, type JWTPayload, jwtVerify} from 'jose'
-import forge from 'node-forge'
 
 import {emulatorRequest} from '../emulator/http-client.js'
 import {issue, toForgeKey} from '../emulator/pki.js'

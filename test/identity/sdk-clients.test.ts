@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+
 import {API_APP_ID_URI, CONFIDENTIAL_CLIENT_ID, type Emulator} from '../emulator/index.js'
 import {closeEmulatorSandbox, emulatorSandbox, type Sandbox} from '../helpers/cli.js'
 import {imdsTrap, nodeClient, PYTHON, pythonClient, runClient} from './clients.js'

@@ -1,10 +1,10 @@
 /** Test helpers for the identity endpoint: run `serve-identity` as a real subprocess, ask it over HTTP, verify tokens. */
+import {createLocalJWKSet, decodeJwt, jwtVerify} from 'jose'
 import {type ChildProcess, spawn} from 'node:child_process'
 import {request} from 'node:http'
-import {createLocalJWKSet, decodeJwt, jwtVerify} from 'jose'
 
-import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, type Emulator} from '../emulator/index.js'
 import {BIN, runCli} from '../helpers/cli.js'
 
 export interface Served {

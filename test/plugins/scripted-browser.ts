@@ -1,8 +1,8 @@
 import {get} from 'node:http'
 
 import type {OpenOutcome} from '../../plugins/flow-interactive/src/browser-opener.js'
-import {DEFAULT_USER, type Emulator} from '../emulator/index.js'
 import {emulatorRequest} from '../emulator/http-client.js'
+import {DEFAULT_USER, type Emulator} from '../emulator/index.js'
 
 export interface Visit {
   body: string

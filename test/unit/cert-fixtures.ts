@@ -2,12 +2,12 @@
  * Client certificates for the certificate-credential tests, made fresh per run (nothing secret is
  * committed): PEM and PFX, any validity window, an optional issuing CA for an x5c chain.
  */
-import {createHash, generateKeyPairSync, X509Certificate} from 'node:crypto'
+import forge from 'node-forge'
 import {execFileSync} from 'node:child_process'
+import {createHash, generateKeyPairSync, X509Certificate} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import forge from 'node-forge'
 
 import {issue, toForgeKey} from '../emulator/pki.js'
 

@@ -1,9 +1,9 @@
+import {decodeProtectedHeader, importX509, jwtVerify} from 'jose'
 import assert from 'node:assert/strict'
 import {constants, createPrivateKey, generateKeyPairSync, verify} from 'node:crypto'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {decodeProtectedHeader, importX509, jwtVerify} from 'jose'
 
 import {ASSERTION_LIFETIME_SECONDS, signClientAssertion} from '../../plugins/flow-client-credentials/src/assertion.js'
 import {certificateCredential} from '../../plugins/flow-client-credentials/src/certificate-credential.js'

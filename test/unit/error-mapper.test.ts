@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 
 import {EntraToolError} from '../../src/errors.js'
 import {mapError} from '../../src/msal/error-mapper.js'
-import {firstSentence} from '../../src/msal/oauth-error.js'
 import {NetworkClient, TransportError} from '../../src/msal/network-client.js'
+import {firstSentence} from '../../src/msal/oauth-error.js'
 
 const msalError = (errorCode: string, errorMessage: string, correlationId = 'c0ffee00-0000-0000-0000-000000000000') => Object.assign(new Error(errorMessage), {correlationId, errorCode, errorMessage})
 

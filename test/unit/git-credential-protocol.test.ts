@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {Readable} from 'node:stream'
 
 import {EntraToolError} from '../../src/errors.js'
-import {parseFastGitArgs} from '../../src/git/fast-path.js'
 import {MAX_LINE_BYTES, parseCredentialRequest, readCredentialRequest, serializeCredential} from '../../src/git/credential-protocol.js'
+import {parseFastGitArgs} from '../../src/git/fast-path.js'
 import {helperValue, isEntratoolHelper, shellQuote} from '../../src/git/helper-command.js'
 import {AZURE_DEVOPS_SCOPE, gitScopes, isConfiguredHost} from '../../src/git/hosts.js'
 

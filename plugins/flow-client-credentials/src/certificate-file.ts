@@ -7,7 +7,6 @@ import type {FlowContext} from 'entratool'
 import {createPrivateKey, type KeyObject, X509Certificate} from 'node:crypto'
 
 import {FileRefused, readCredentialFile} from './bounded-file.js'
-
 import {Pkcs12Error, readPkcs12} from './pkcs12.js'
 
 export interface LoadedCertificate {
