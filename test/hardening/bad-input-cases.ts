@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -35,6 +36,31 @@ export function snapshot(dir: string): Record<string, string> {
 
   walk(dir)
   return out
+}
+
+interface Ran {
+  code: null | number
+  stderr: string
+  stdout: string
+}
+
+/**
+ * Runs one case through `run` (a subprocess or in-process) and checks what every refusal must be:
+ * its exit code, nothing on stdout, one short plain error line, the config directory unchanged.
+ * `home` holds the directory, empty file and 2 MB file that `<dir>`, `<empty>` and `<huge>` name.
+ */
+export async function checkRefusal(c: Case, configDir: string, home: string, run: (argv: string[], options: {env?: Record<string, string>; input?: string}) => Promise<Ran>): Promise<void> {
+  c.setup?.(configDir)
+  const before = snapshot(configDir)
+  const files: Record<string, string> = {'<dir>': join(home, 'a-directory'), '<empty>': join(home, 'empty.jwt'), '<huge>': join(home, 'huge.jwt')}
+  const res = await run(c.argv.map((a) => files[a] ?? a), {env: c.env, input: c.input})
+  assert.equal(res.code, c.code, `exit ${res.code}: ${res.stderr}`)
+  assert.equal(res.stdout, '', 'nothing on stdout')
+  assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace')
+  assert.match(res.stderr.trimStart(), /^Error: \S/, 'a plain error line, no oclif ` ›` prefix')
+  assert.ok(res.stderr.trim().split('\n').length <= 3, `a short message:\n${res.stderr}`)
+  if (c.says) assert.match(res.stderr, c.says)
+  assert.deepEqual(snapshot(configDir), before, 'config directory unchanged')
 }
 
 /**
