@@ -1,6 +1,8 @@
 import type {Interfaces} from '@oclif/core'
 
 import {isEntraToolError, storageError} from '../errors.js'
+import {FileBlobStore} from './file-stores.js'
+import {RememberedBlobStore} from './remembered-blobs.js'
 import {stateDirs} from './state-dirs.js'
 import {CREDENTIAL_PROVIDER_HOOK, type CredentialProviderOptions, type Storage} from './storage.js'
 
@@ -15,6 +17,8 @@ export function configDir(config: Dirs, env: NodeJS.ProcessEnv): string {
  * The one backend choice: asks the credential-provider hook for the storage backend. Through oclif
  * every plugin is asked and a plugin's answer wins over the core's, so a plugin can supply another
  * backend; before oclif loads (no user plugins) the core's own hook answers (built-in-hooks.ts).
+ * The core's file blobs are read once per Storage (remembered-blobs.ts); a plugin's blob store is
+ * used as it is, since that reasoning holds only for files replaced by rename.
  */
 export async function openStorage(config: Dirs & Pick<Interfaces.Config, 'name' | 'runHook'>, env: NodeJS.ProcessEnv, dir = configDir(config, env)): Promise<Storage> {
   const options: CredentialProviderOptions = {configDir: dir, env}
@@ -24,5 +28,6 @@ export async function openStorage(config: Dirs & Pick<Interfaces.Config, 'name' 
   const answers = result.successes.filter((s): s is typeof s & {result: Storage} => Boolean(s.result))
   const chosen = answers.length === 1 ? answers[0] : (answers.find((s) => s.plugin.name !== config.name) ?? answers[0])
   if (!chosen) throw storageError('no storage backend answered', {next: 'reinstall entratool; its credential-provider hook is missing'})
-  return chosen.result
+  const storage = chosen.result
+  return storage.blobs instanceof FileBlobStore ? {...storage, blobs: new RememberedBlobStore(storage.blobs)} : storage
 }
