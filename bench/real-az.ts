@@ -28,6 +28,12 @@ const MICROSOFT = 'login.microsoftonline.com'
 
 export interface RealAz {
   env: Record<string, string>
+  /**
+   * What reached the loopback helpers rather than the emulator, in order:
+   * `login.microsoftonline.com<path>` (the instance-discovery stub), `arm <method> <path>` (the
+   * stand-in ARM), `refused CONNECT <host:port>`. Callers clear it between runs (`log.length = 0`).
+   */
+  log: string[]
   stop: () => Promise<void>
 }
 
@@ -58,7 +64,9 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   const pki = certificates()
   const discovery = pki.leaf(MICROSOFT)
   const tenantDiscovery = `${emu.authority(tenantId)}/v2.0/.well-known/openid-configuration`
+  const log: string[] = []
   const microsoft = createHttpsServer({cert: discovery.cert, key: discovery.key}, (req, res) => {
+    log.push(`${MICROSOFT}${req.url?.split('?')[0]}`)
     const ok = req.url?.startsWith('/common/discovery/instance')
     res.writeHead(ok ? 200 : 404, {'content-type': 'application/json'})
     res.end(JSON.stringify(ok ? {'api-version': '1.1', metadata: [], tenant_discovery_endpoint: tenantDiscovery} : {error: 'not_found'}))
@@ -66,6 +74,7 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   const proxy = createHttpServer()
   proxy.on('connect', (req, socket) => {
     if (req.url !== `${MICROSOFT}:443`) {
+      log.push(`refused CONNECT ${req.url}`)
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       return
     }
@@ -75,6 +84,7 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   })
   const armCert = pki.leaf('localhost', '127.0.0.1')
   const arm = createHttpsServer({cert: armCert.cert, key: armCert.key}, (req, res) => {
+    log.push(`arm ${req.method} ${req.url?.split('?')[0]}`)
     res.writeHead(200, {'content-type': 'application/json'})
     res.end(JSON.stringify({value: []}))
   })
@@ -115,7 +125,7 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
     throw error
   }
 
-  return {env, stop}
+  return {env, log, stop}
 }
 
 /** One timed row of a side-by-side table: `call` throws when the result is not what `label` claims. */
@@ -134,8 +144,7 @@ export interface AzRow {
 export async function realAzRow(emu: Emulator, home: string, env: Record<string, string>, identity: {clientId: string; resource: string; secret: string; tenantId: string}, verify: (token: string) => Promise<unknown>): Promise<{note: string; row?: AzRow; stop: () => Promise<void>}> {
   const {AzureCliCredential} = await import('@azure/identity')
   const scope = `${identity.resource}/.default`
-  const installed = ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
-  if (!installed) return {note: 'No real az installed here: no az row.', stop: async () => {}}
+  if (!findAz()) return {note: 'No real az installed here: no az row.', stop: async () => {}}
   try {
     const signedIn = await signInRealAz(emu, join(home, 'real-az'), identity.clientId, identity.secret, identity.tenantId, identity.resource)
     const azEnv = {...env, ...signedIn.env}
@@ -173,7 +182,13 @@ export async function realAzRow(emu: Emulator, home: string, env: Record<string,
   }
 }
 
-function azVersion(env: Record<string, string>): string {
+/** The real Azure CLI's path, where it is installed (Debian's package or Microsoft's), else undefined. */
+export function findAz(): string | undefined {
+  return ['/usr/bin/az', '/usr/local/bin/az'].find((f) => existsSync(f))
+}
+
+/** `az <version>` as az reports it, or plain `az` when it does not say. */
+export function azVersion(env: Record<string, string>): string {
   const res = spawnSync('az', ['version', '--output', 'tsv', '--query', '"azure-cli"'], {encoding: 'utf8', env})
   return res.status === 0 && res.stdout.trim() ? `az ${res.stdout.trim()}` : 'az'
 }
