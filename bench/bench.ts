@@ -11,23 +11,21 @@
  * Environment: BENCH_RUNS (measured runs per scenario, default 20, at least 15), BENCH_WARMUP
  * (default 2), BENCH_OUT (default BENCHMARKS.md at the repository root; "-" for none).
  */
-import {createLocalJWKSet, type JWTVerifyGetKey, jwtVerify} from 'jose'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
-import {emulatorRequest} from '../test/emulator/http-client.js'
 import {API_APP_ID_URI, CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, type RequestLogEntry, startEmulator} from '../test/emulator/index.js'
 import {baseEnv, BIN, ROOT} from '../test/helpers/cli.js'
+import {azMethodLines, azScenarios, setUpAz} from './az-scenarios.js'
+import {CheckFailed, expectMatch, expectOk, expectRequests, expectToken, fail, type Invocation, JWT, requestSignature, type Scenario} from './checks.js'
 import {buildBareOclif, machine, median, percentile, type ProcResult, readRssKb, removeDir, RSS_PRELOAD_SOURCE, rssCommand, rssMethod, timeProcess} from './lib.js'
-import {azVersion, findAz, type RealAz, signInRealAz} from './real-az.js'
 
 const MEASURED = Math.max(15, Number(process.env.BENCH_RUNS ?? 20))
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 2))
 const OUT = process.env.BENCH_ONLY ? '-' : (process.env.BENCH_OUT ?? join(ROOT, 'BENCHMARKS.md'))
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string
-const JWT = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*$/
 /**
  * Token lifetime while measuring, in seconds: a round of every scenario takes several seconds, so
  * the refresh scenario's token has always expired when it runs again. (A token whose whole life is
@@ -36,89 +34,6 @@ const JWT = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*$/
  */
 const SHORT_LIFETIME = 2
 const DEVICE_INTERVAL = 1
-/** What the loopback stub for login.microsoftonline.com logs for MSAL-Python's instance discovery. */
-const INSTANCE_DISCOVERY = 'login.microsoftonline.com/common/discovery/instance'
-/** A new audience per cold az run: the emulator issues tokens for any https:// resource, as Entra does for first-party ones. */
-const coldAzResource = (n: number) => `https://bench-cold-${n}.entratool.test`
-
-interface Invocation {
-  command: string
-  args: string[]
-  env: Record<string, string>
-  /** Written to stdin. */
-  input?: string
-}
-
-interface Scenario {
-  id: string
-  label: string
-  /** What runs, as a person would type it. */
-  shown: string
-  kind: 'ms' | 'rss'
-  invocation: () => Invocation
-  /** Untimed work before each run (e.g. clearing the cache); the request log is cleared after it. */
-  prepare?: () => Promise<void>
-  /** Throws when the run did not do what the scenario claims. */
-  check: (res: ProcResult, requests: RequestLogEntry[]) => Promise<void> | void
-  samples: number[]
-  /** Every distinct request sequence seen in measured runs, with its count. */
-  observed?: Map<string, number>
-  failure?: string
-  rssFile?: string
-  /** Requests that reached the loopback helpers instead of the emulator (the real az's); cleared with the emulator's log. */
-  helperLog?: string[]
-}
-
-class CheckFailed extends Error {}
-
-function fail(message: string): never {
-  throw new CheckFailed(message)
-}
-
-function describeRequest(r: RequestLogEntry): string {
-  if (r.endpoint === 'token') return `token(${(r.grantType ?? '?').replace('urn:ietf:params:oauth:grant-type:', '')})`
-  if (r.endpoint === 'authorize') return `authorize ${r.method}`
-  return r.endpoint
-}
-
-/**
- * The run's token/device-code/authorize requests must be exactly `expected` (as a multiset), each
- * answered with success. Besides those, only OpenID discovery (`openid-configuration`, at most once:
- * MSAL fetches the authority's metadata in each process that uses it) is allowed, and is reported.
- */
-function expectRequests(requests: RequestLogEntry[], expected: string[]): void {
-  const seen = requests.map(describeRequest)
-  const core = seen.filter((r) => r !== 'openid-configuration').sort()
-  if (core.join(', ') !== [...expected].sort().join(', ')) fail(`expected emulator requests [${expected.join(', ')}], saw [${seen.join(', ')}]`)
-  const discovery = seen.length - core.length
-  if (discovery > 1 || (discovery === 1 && expected.length === 0)) fail(`unexpected discovery requests: [${seen.join(', ')}]`)
-  // A device-code poll answered authorization_pending is a 400 by design; the last poll must succeed.
-  const polls = requests.filter((r) => describeRequest(r) === 'token(device_code)')
-  const bad = requests.filter((r) => !(r.status >= 200 && r.status < 400) && !(r.status === 400 && polls.includes(r) && r !== polls.at(-1)))
-  if (bad.length > 0) fail(`emulator answered ${bad.map((r) => `${describeRequest(r)} → ${r.status}`).join(', ')}`)
-}
-
-/** How a run's requests are shown in the table: the loopback helpers' first, then the emulator's in log order. */
-function requestSignature(requests: RequestLogEntry[], helperLog: string[] = []): string {
-  const all = [...helperLog.map((e) => (e === INSTANCE_DISCOVERY ? 'instance discovery (loopback stub)' : e)), ...requests.map(describeRequest)]
-  return all.length === 0 ? 'none' : all.join(', ')
-}
-
-function expectOk(res: ProcResult): void {
-  if (res.code !== 0) fail(`exit ${res.code ?? res.signal}; stderr: ${res.stderr.trim().slice(0, 600)}`)
-}
-
-function expectToken(res: ProcResult, expected?: string): string {
-  expectOk(res)
-  const token = res.stdout.trim()
-  if (!JWT.test(token)) fail(`stdout is not a JWT: ${JSON.stringify(res.stdout.slice(0, 120))}`)
-  if (expected !== undefined && token !== expected) fail('stdout is a different token from the cached one')
-  return token
-}
-
-function expectMatch(text: string, pattern: RegExp, what: string): void {
-  if (!pattern.test(text)) fail(`${what} does not match ${pattern}: ${JSON.stringify(text.slice(0, 400))}`)
-}
 
 async function waitForFile(file: string, ms: number): Promise<boolean> {
   const until = Date.now() + ms
@@ -132,60 +47,6 @@ async function waitForFile(file: string, ms: number): Promise<boolean> {
 
 function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a'
-}
-
-interface AzSetup {
-  bin: string
-  real: RealAz
-  /** `az <version>`. */
-  version: string
-  /** The token az holds for API_APP_ID_URI, which every cached run must print. */
-  cachedToken: string
-  keys: JWTVerifyGetKey
-}
-
-const azArgs = (resource: string) => ['account', 'get-access-token', '--resource', resource, '--output', 'json']
-
-/** An az run's stdout must be JSON whose accessToken the emulator signed for `resource`. */
-async function expectAzToken(res: ProcResult, resource: string, keys: JWTVerifyGetKey): Promise<string> {
-  expectOk(res)
-  let token: unknown
-  try {
-    token = JSON.parse(res.stdout).accessToken
-  } catch {
-    fail(`stdout is not JSON: ${JSON.stringify(res.stdout.slice(0, 120))}`)
-  }
-
-  if (typeof token !== 'string' || !JWT.test(token)) fail(`accessToken is not a JWT: ${JSON.stringify(res.stdout.slice(0, 120))}`)
-  try {
-    // Cold tokens live SHORT_LIFETIME seconds (the emulator's lifetime is global): what is checked
-    // here is signature and audience, not that the token is still fresh after the run.
-    await jwtVerify(token, keys, {audience: resource, clockTolerance: 60})
-  } catch (error) {
-    fail(`accessToken does not verify for audience ${resource}: ${(error as Error).message}`)
-  }
-
-  return token
-}
-
-/**
- * Signs the real az in to the emulator (untimed, loopback only) while tokens live an hour, and takes
- * the token it then holds for API_APP_ID_URI. Undefined, with the reason, when there is no az or it
- * cannot sign in: the az rows are then left out, and BENCHMARKS.md says why.
- */
-async function setUpAz(emu: Emulator, home: string, stops: (() => Promise<void>)[]): Promise<{az?: AzSetup; note: string}> {
-  const bin = findAz()
-  if (!bin) return {note: 'No Azure CLI is installed on this machine (CI machines have none): no az rows and no az targets in this run.'}
-  try {
-    const real = await signInRealAz(emu, join(home, 'real-az'), CONFIDENTIAL_CLIENT_ID, CLIENT_SECRET, DEFAULT_TENANT_ID, API_APP_ID_URI)
-    stops.push(real.stop)
-    const keys = createLocalJWKSet((await emulatorRequest(emu, 'GET', `/${DEFAULT_TENANT_ID}/discovery/v2.0/keys`)).json() as never)
-    const res = await timeProcess(bin, azArgs(API_APP_ID_URI), {env: real.env, timeoutMs: 120_000})
-    const cachedToken = await expectAzToken(res, API_APP_ID_URI, keys)
-    return {az: {bin, cachedToken, keys, real, version: azVersion(real.env)}, note: ''}
-  } catch (error) {
-    return {note: `The Azure CLI at ${bin} could not be signed in to the emulator (${(error as Error).message.split('\n')[0]}): no az rows and no az targets in this run.`}
-  }
 }
 
 async function main(): Promise<number> {
@@ -234,8 +95,7 @@ async function bench(emu: Emulator, home: string, started: number, stops: (() =>
   if (first.from_cache !== false || !JWT.test(cachedToken)) throw new Error('setup: the first get-token of app-cached did not fetch a token')
   expectRequests(emu.control.requests(), ['token(client_credentials)'])
 
-  if (findAz()) progress('signing the real az in to the emulator (loopback only)')
-  const {az, note: azNote} = await setUpAz(emu, home, stops)
+  const {az, note: azNote} = await setUpAz(emu, home, stops, progress)
   if (azNote) progress(azNote)
 
   // The refresh scenario's account: one device-code sign-in whose token lives SHORT_LIFETIME
@@ -381,49 +241,6 @@ async function bench(emu: Emulator, home: string, started: number, stops: (() =>
     shown: `entratool get-token -p user-refresh  (cached token expired: ${SHORT_LIFETIME} s lifetime)`,
   })
 
-  // The real az, in the same rounds. MSAL-Python keeps discovery answers in az's HTTP cache for a
-  // day, so a run may make instance discovery (the loopback stub) and OpenID discovery at most once
-  // each, and nothing else outside the emulator.
-  const azRequests = (requests: RequestLogEntry[], expected: string[]) => {
-    const helperLog = az!.real.log
-    if (helperLog.length > 1 || helperLog.some((e) => e !== INSTANCE_DISCOVERY)) fail(`az reached [${helperLog.join(', ')}] outside the emulator; at most one instance discovery is expected`)
-    const discovery = requests.filter((r) => r.endpoint === 'openid-configuration')
-    if (discovery.length > 1) fail(`az made ${discovery.length} OpenID discovery requests`)
-    expectRequests(requests.filter((r) => !discovery.includes(r)), expected)
-  }
-
-  const azScenarios: Scenario[] = []
-  if (az) {
-    let coldRun = 0
-    const azRun = (resource: () => string) => (): Invocation => ({args: azArgs(resource()), command: az.bin, env: az.real.env})
-    azScenarios.push(
-      scenario({
-        async check(res, requests) {
-          if ((await expectAzToken(res, API_APP_ID_URI, az.keys)) !== az.cachedToken) fail('accessToken is a different token from the one az holds')
-          azRequests(requests, [])
-        },
-        helperLog: az.real.log,
-        id: 'az-cached',
-        invocation: azRun(() => API_APP_ID_URI),
-        label: `${az.version} get-access-token, cached`,
-        shown: `az account get-access-token --resource ${API_APP_ID_URI}`,
-      }),
-      scenario({
-        async check(res, requests) {
-          await expectAzToken(res, coldAzResource(coldRun), az.keys)
-          azRequests(requests, ['token(client_credentials)'])
-        },
-        helperLog: az.real.log,
-        id: 'az-cold',
-        invocation: azRun(() => coldAzResource(coldRun)),
-        label: `${az.version} get-access-token, cold`,
-        async prepare() {
-          coldRun++
-        },
-        shown: `az account get-access-token --resource ${coldAzResource(0).replace('0', '<n>')}  (a new resource each run)`,
-      }),
-    )
-  }
   const interactive = scenario({
     async check(res, requests) {
       expectToken(res)
@@ -523,7 +340,7 @@ async function bench(emu: Emulator, home: string, started: number, stops: (() =>
     }
   }
 
-  const timed = [nodeE0, version, bare, help, cached, gitGet, cold, refresh, ...azScenarios, interactive, device, devicePending, listOne, listThousand, inspect]
+  const timed = [nodeE0, version, bare, help, cached, gitGet, cold, refresh, ...(az ? azScenarios(az) : []), interactive, device, devicePending, listOne, listThousand, inspect]
   const rss = [rssOf(cached), rssOf(cold)]
   // BENCH_ONLY=node,cached,cold (scenario ids) measures a subset, for a quick comparison; never written.
   const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim())
@@ -630,9 +447,7 @@ async function bench(emu: Emulator, home: string, started: number, stops: (() =>
   lines.push('- **list-profiles**: profiles.json written directly (version 1, 1 or 1,000 profiles across the three flows, no cached tokens), each in its own config directory; the output must list exactly that many rows.')
   lines.push('- **bare oclif --version**: a one-command oclif app built in a temporary directory (package.json with `oclif: {bin, commands: "./commands"}`, one plain-JS command, its manifest from the repository\'s `oclif manifest`), resolving `@oclif/core` from this repository\'s node_modules through a symlink.')
   lines.push('- **Peak RSS**: the cached and cold `get-token` runs and checks again, under the RSS wrapper; medians.')
-  lines.push(`- **az cached / az cold** (only where the Azure CLI is installed${az ? `; here ${az.version} at \`${az.bin}\`` : ''}): before measuring, untimed, the real az is signed in to the emulator as the confidential client's service principal, in its own \`AZURE_CONFIG_DIR\` and \`HOME\` in the sandbox (\`az cloud register\` with the emulator as Active Directory endpoint, \`az login --service-principal --allow-no-subscriptions\`; a stand-in ARM on 127.0.0.1 answers the subscription listing with an empty list). MSAL-Python asks \`https://login.microsoftonline.com/common/discovery/instance\` about an authority it does not know: az runs with \`HTTPS_PROXY\` set to a CONNECT proxy on 127.0.0.1 that accepts only \`login.microsoftonline.com:443\` and answers it itself (a certificate from a throw-away CA given to az in \`REQUESTS_CA_BUNDLE\`), pointing MSAL at the emulator's tenant; every other CONNECT is refused, and \`NO_PROXY\` sends az's requests for 127.0.0.1 straight to the emulator, so nothing leaves the machine. What reaches that stub is logged and checked with the emulator's log: per run at most one instance discovery and one OpenID discovery (MSAL-Python keeps both in az's HTTP cache, \`msal_http_cache.bin\`, for a day), nothing else. Each run must exit 0 and print JSON whose \`accessToken\` verifies against the emulator's signing keys for the resource asked for.`)
-  lines.push(`  - **cached**: \`--resource ${API_APP_ID_URI}\`, whose token az got at sign-in (1 h lifetime): the accessToken must be that token, and the run makes no request.`)
-  lines.push(`  - **cold**: \`--resource ${coldAzResource(0).replace('0', '<n>')}\`, a new resource each run (the emulator, like Entra, issues tokens for any https resource), so az is signed in with warm caches but holds no token for it — the state of entratool's cold profile after clear-cache; one client-credentials token request. Each cold run leaves one more access token in az's token cache (${WARMUP + MEASURED} over the whole run), which the cached runs read.`)
+  lines.push(...azMethodLines(az, WARMUP + MEASURED))
   lines.push('', '## Reproduce', '', '```bash', 'npm ci && npm run bench        # builds, then writes this file', '```', '')
   lines.push('The az rows need the Azure CLI (Debian 12: `apt-get install azure-cli`, 2.45; or Microsoft\'s package at /usr/local/bin/az); without it they, and their targets, are left out with a note. They use the same emulator, on loopback only, as every other row.', '')
   lines.push('`BENCH_RUNS` (measured runs per scenario, ≥ 15) and `BENCH_WARMUP` change the counts; `BENCH_OUT=-` prints without writing this file. The whole run takes about ' + `${fmt((performance.now() - started) / 60_000, 1)} min here.`, '')

@@ -25,13 +25,15 @@ import {issue, toForgeKey} from '../test/emulator/pki.js'
 import {type ProcResult, timeProcess} from './lib.js'
 
 const MICROSOFT = 'login.microsoftonline.com'
+/** How RealAz.log shows the one request its stub for login.microsoftonline.com answers. */
+export const INSTANCE_DISCOVERY = 'instance discovery (loopback stub)'
 
 export interface RealAz {
   env: Record<string, string>
   /**
-   * What reached the loopback helpers rather than the emulator, in order:
-   * `login.microsoftonline.com<path>` (the instance-discovery stub), `arm <method> <path>` (the
-   * stand-in ARM), `refused CONNECT <host:port>`. Callers clear it between runs (`log.length = 0`).
+   * What reached the loopback helpers rather than the emulator, in order: INSTANCE_DISCOVERY, any
+   * other path asked of the stub (answered 404), `ARM <method> <path> (loopback stand-in)`,
+   * `refused CONNECT <host:port>`. Callers clear it between runs (`log.length = 0`).
    */
   log: string[]
   stop: () => Promise<void>
@@ -66,8 +68,8 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   const tenantDiscovery = `${emu.authority(tenantId)}/v2.0/.well-known/openid-configuration`
   const log: string[] = []
   const microsoft = createHttpsServer({cert: discovery.cert, key: discovery.key}, (req, res) => {
-    log.push(`${MICROSOFT}${req.url?.split('?')[0]}`)
     const ok = req.url?.startsWith('/common/discovery/instance')
+    log.push(ok ? INSTANCE_DISCOVERY : `${MICROSOFT}${req.url?.split('?')[0]} (loopback stub: 404)`)
     res.writeHead(ok ? 200 : 404, {'content-type': 'application/json'})
     res.end(JSON.stringify(ok ? {'api-version': '1.1', metadata: [], tenant_discovery_endpoint: tenantDiscovery} : {error: 'not_found'}))
   })
@@ -84,7 +86,7 @@ export async function signInRealAz(emu: Emulator, home: string, clientId: string
   })
   const armCert = pki.leaf('localhost', '127.0.0.1')
   const arm = createHttpsServer({cert: armCert.cert, key: armCert.key}, (req, res) => {
-    log.push(`arm ${req.method} ${req.url?.split('?')[0]}`)
+    log.push(`ARM ${req.method} ${req.url?.split('?')[0]} (loopback stand-in)`)
     res.writeHead(200, {'content-type': 'application/json'})
     res.end(JSON.stringify({value: []}))
   })
