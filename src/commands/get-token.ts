@@ -1,10 +1,9 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {type TokenOutcome, TokenService} from '../flows/token-service.js'
-import {claimsFromWwwAuthenticate} from '../settings/claims-challenge.js'
-import {decodeClaims} from '../settings/resolve.js'
 import {oclifFlags} from '../tokens/oclif-flags.js'
-import {nonInteractiveReason, renderToken, type TokenFormat} from '../tokens/render-token.js'
+import {renderToken, type TokenFormat} from '../tokens/render-token.js'
 import {GET_TOKEN_FLAGS} from '../tokens/token-flags.js'
+import {getTokenRequest} from '../tokens/token-request.js'
 
 export default class GetToken extends BaseCommand {
   static override description = `Prints an access token for a profile: a cached one when it is still valid for --min-validity, else a refreshed one, else it runs the profile's flow.
@@ -28,27 +27,7 @@ stdout carries only the token (or the --output document); every status line goes
     const ui = this.configureUi({silent: flags.silent})
     const {env} = this.io
     const service = new TokenService({config: this.config, env, signal: this.abort.signal, ui})
-    const outcome = await service.getToken({
-      authority: flags.authority,
-      canPrompt: Boolean(this.io.stderr.isTTY),
-      cae: flags.cae,
-      claims: flags['www-authenticate'] === undefined ? (flags.claims === undefined ? undefined : decodeClaims(flags.claims)) : claimsFromWwwAuthenticate(flags['www-authenticate']),
-      clientId: flags['client-id'],
-      flow: flags.flow,
-      force: flags.force,
-      loginHint: flags['login-hint'],
-      minValidityMs: flags['min-validity'],
-      nonInteractive: nonInteractiveReason(flags.output as TokenFormat, env),
-      noBrowser: !flags.browser,
-      // The interactive flow's declared options, given for this call.
-      options: {pasteRedirect: flags['paste-redirect'], port: flags.port, portRange: flags['port-range']},
-      profile: flags.profile,
-      prompt: flags.prompt as 'consent' | 'login' | 'select_account' | undefined,
-      scope: flags.scope,
-      showUrl: flags['show-url'],
-      tenant: flags.tenant,
-      timeoutMs: flags.timeout,
-    })
+    const outcome = await service.getToken(getTokenRequest(flags, env, Boolean(this.io.stderr.isTTY)))
     await this.render({text: await renderToken(outcome, flags.output as TokenFormat, env)})
     return outcome
   }

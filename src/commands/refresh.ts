@@ -3,6 +3,7 @@ import {type TokenOutcome, TokenService} from '../flows/token-service.js'
 import {oclifFlags} from '../tokens/oclif-flags.js'
 import {renderToken, type TokenFormat} from '../tokens/render-token.js'
 import {REFRESH_FLAGS} from '../tokens/token-flags.js'
+import {refreshRequest} from '../tokens/token-request.js'
 
 export default class Refresh extends BaseCommand {
   static override description = 'Forces a new access token: with the refresh token for delegated profiles (no sign-in), with a new request for application profiles.'
@@ -19,7 +20,7 @@ export default class Refresh extends BaseCommand {
     const ui = this.configureUi({silent: flags.silent})
     const {env} = this.io
     const service = new TokenService({config: this.config, env, signal: this.abort.signal, ui})
-    const outcome = await service.getToken({profile: flags.profile, refresh: true, scope: flags.scope})
+    const outcome = await service.getToken(refreshRequest(flags))
     await this.render({text: await renderToken(outcome, flags.output as TokenFormat, env)})
     return outcome
   }
