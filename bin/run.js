@@ -4,16 +4,17 @@ import module from 'node:module'
 // Caches compiled code between runs (Node >= 22.1); entratool is called before every request.
 module.enableCompileCache?.()
 
-// A cached token (get-token, git-credential) is served before oclif loads, from one bundled file
-// (scripts/bundle-hot-path.mjs); anything else goes through oclif unchanged.
+// get-token and refresh run without oclif when only the build's own plugins could answer, and a
+// cached git credential is answered before oclif loads, from bundled files
+// (scripts/bundle-hot-path.mjs); anything else, or anything those decline, goes through oclif.
 const args = process.argv.slice(2)
-const served =
-  (args[0] === 'get-token' && (await (await import('../dist/hot/fast-path.js')).tryFastGetToken(args))) ||
-  (args[0] === 'git-credential' && (await (await import('../dist/hot/git-fast-path.js')).tryFastGitCredential(args)))
+const direct = (args[0] === 'get-token' || args[0] === 'refresh') && (await (await import('../dist/hot/token-command.js')).runTokenCommand(args))
+const served = direct || (args[0] === 'git-credential' && (await (await import('../dist/hot/git-fast-path.js')).tryFastGitCredential(args)))
 if (!served) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
-  // The command has reported and saved everything; MSAL's device-code polling sleeps a whole
-  // interval before it notices a cancel, and must not hold the shell for it.
-  process.exit()
 }
+
+// The command has reported and saved everything; MSAL's device-code polling sleeps a whole
+// interval before it notices a cancel, and an idle connection may linger: neither may hold the shell.
+if (direct || !served) process.exit()

@@ -1,12 +1,17 @@
-// Part of `npm run build`, after tsc: bundles what bin/run.js tries before oclif (get-token's and
-// git-credential's answers from the token cache) into dist/hot/. Without a compile cache (Node 20)
-// every ES module costs a resolution, a file read and a compile; the cached-token path is ~30 small
-// modules, and one bundle cuts that cost to one file. The modules stay the single source: this is
-// the same code, packed. Dynamic imports (MSAL, the flow runner, the keychain, a backend switch)
-// stay lazy and point at the unbundled modules in dist/, and packages stay imports from node_modules.
+// Part of `npm run build`, after tsc: bundles what bin/run.js runs before oclif (get-token and
+// refresh, and git-credential's answer from the token cache) into dist/hot/. Without a compile cache
+// (Node 20) every ES module costs a resolution, a file read and a compile: the cached-token path is
+// ~30 small modules, and MSAL alone ~250 files (~250 ms here, ~55 ms as one file). The modules stay
+// the single source: this is the same code, packed.
+// - Code splitting keeps lazy what is imported lazily: a cached token loads the entry and its shared
+//   chunks only; the flow runner and MSAL load, as chunks, when a token must be requested.
+// - MSAL (@azure/msal-node, @azure/msal-common) is bundled into those chunks; every other package
+//   stays an import from node_modules. msal-node's top-level `import jwt from 'jsonwebtoken'` (~60 ms,
+//   used only to sign a certificate's client assertion) becomes a require at the moment of signing.
 import {build} from 'esbuild'
 import {rmSync} from 'node:fs'
-import {dirname, join, relative, resolve} from 'node:path'
+import {builtinModules} from 'node:module'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -14,23 +19,33 @@ const outdir = join(root, 'dist', 'hot')
 // Chunk names carry a content hash: an old build's chunks must not linger beside the new ones.
 rmSync(outdir, {force: true, recursive: true})
 
+const BUNDLED_PACKAGES = /^@azure\/msal-(node|common)(\/|$)/
+const builtins = new Set(builtinModules)
+
+const LAZY_JWT = `import {createRequire} from 'node:module'
+// Resolved from msal-node's own folder, where npm installed its jsonwebtoken.
+const fromMsal = createRequire(createRequire(import.meta.url).resolve('@azure/msal-node'))
+export default {sign: (...args) => fromMsal('jsonwebtoken').sign(...args)}
+`
+
 await build({
   bundle: true,
-  entryPoints: {'fast-path': join(root, 'dist', 'fast-path.js'), 'git-fast-path': join(root, 'dist', 'git', 'fast-path.js')},
+  chunkNames: 'chunk-[hash]',
+  entryPoints: {'git-fast-path': join(root, 'dist', 'git', 'fast-path.js'), 'token-command': join(root, 'dist', 'token-command.js')},
   format: 'esm',
   logLevel: 'warning',
   outdir,
-  packages: 'external',
   platform: 'node',
   plugins: [
     {
-      name: 'lazy-imports-stay-lazy',
+      name: 'packages-external-but-msal',
       setup(b) {
-        b.onResolve({filter: /^\./}, (args) => {
-          if (args.kind !== 'dynamic-import') return undefined
-          const path = relative(outdir, resolve(args.resolveDir, args.path)).replaceAll('\\', '/')
-          return {external: true, path: path.startsWith('.') ? path : `./${path}`}
+        b.onResolve({filter: /^[^./]/}, (args) => {
+          if (args.path === 'jsonwebtoken' && args.importer.includes('msal-node')) return {namespace: 'lazy-jwt', path: 'jsonwebtoken'}
+          if (BUNDLED_PACKAGES.test(args.path) || args.path.startsWith('node:') || builtins.has(args.path)) return undefined
+          return {external: true, path: args.path}
         })
+        b.onLoad({filter: /.*/, namespace: 'lazy-jwt'}, () => ({contents: LAZY_JWT, loader: 'js', resolveDir: root}))
       },
     },
   ],

@@ -1,10 +1,9 @@
 /**
- * Serves `get-token` with a valid cached token before oclif loads. entratool is called before
- * every request in scripts and by kubectl, and booting oclif alone costs about twice a bare Node
- * start. This is a mode of the token service, not a copy: the flags are read with get-token's own
- * flag table, and TokenService.cachedOnly resolves the profile, picks the storage backend and looks
- * up the cache exactly as getToken does. Anything it cannot serve returns false and oclif handles
- * the command from the start, so behaviour never differs from the full path.
+ * The az and azd shims' answer from the token cache (shim-answer.ts): the payload `get-token` would
+ * print for a cached token, without its status lines, or undefined when only the token service's
+ * full path can answer. This is a mode of the token service, not a copy: the flags are read with
+ * get-token's own flag table, and TokenService.cachedOnly resolves the profile, picks the storage
+ * backend and looks up the cache exactly as getToken does.
  */
 import {TokenService} from './flows/token-service.js'
 import type {ProfileStore} from './profiles/store.js'
@@ -25,13 +24,6 @@ export function parseFastArgs(argv: string[]): CacheableFlags | undefined {
     silent: flags.silent === true,
     tenant: flags.tenant as string | undefined,
   }
-}
-
-export async function tryFastGetToken(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const payload = await fastGetToken(argv, env)
-  if (payload === undefined) return false
-  process.stdout.write(payload)
-  return true
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The one table of `get-token`'s flags (and `refresh`'s, a subset). The oclif commands build their
- * flags from it (token-flags-oclif.ts) and the pre-oclif path parses argv with it here, so the two
+ * flags from it (oclif-flags.ts) and the pre-oclif path parses argv with it here, so the two
  * can never disagree on a flag's name, letter, alias, choices or default. Plain data: this module
- * is on the hot path and imports nothing heavier than the duration parser.
+ * is on the hot path and imports nothing heavier than the duration and port parsers.
  */
 import {parseDuration} from '../lib/duration.js'
+import {parsePort, parsePortRange} from '../lib/ports.js'
 import {TOKEN_FORMATS} from './render-token.js'
 
 export interface FlagSpec {
@@ -76,12 +77,35 @@ export interface CacheableFlags {
  * means "let oclif do it" (another flag, a bad value, a missing one: oclif says so properly).
  */
 export function parseCacheableFlags(table: Record<string, FlagSpec>, argv: string[]): Record<string, unknown> | undefined {
-  const byName = new Map<string, [string, FlagSpec]>()
+  return parseTableFlags(table, argv, (spec) => spec.cacheable === true)
+}
+
+/**
+ * Reads `argv` (after the command name) with the whole table, as oclif would for a well-formed
+ * call, with the table's defaults; undefined for anything else (an unknown flag, --help, a bad or
+ * missing value, two exclusive flags, an argument): oclif then runs the command and says what is
+ * wrong exactly as it always has. Only the forms people and scripts write are read here:
+ * `--name value`, `--name=value`, `-c value`, `--no-name`.
+ */
+export function parseAllFlags(table: Record<string, FlagSpec>, argv: string[]): Record<string, unknown> | undefined {
+  const flags = parseTableFlags(table, argv, () => true)
+  if (!flags) return undefined
   for (const [name, spec] of Object.entries(table)) {
-    if (!spec.cacheable) continue
-    byName.set(`--${name}`, [name, spec])
-    if (spec.char) byName.set(`-${spec.char}`, [name, spec])
-    for (const alias of spec.aliases ?? []) byName.set(`--${alias}`, [name, spec])
+    if (spec.exclusive?.some((other) => other in flags) && name in flags) return undefined
+  }
+
+  for (const [name, spec] of Object.entries(table)) if (!(name in flags) && spec.default !== undefined) flags[name] = spec.default
+  return flags
+}
+
+function parseTableFlags(table: Record<string, FlagSpec>, argv: string[], accepted: (spec: FlagSpec) => boolean): Record<string, unknown> | undefined {
+  const byName = new Map<string, [string, FlagSpec, boolean]>()
+  for (const [name, spec] of Object.entries(table)) {
+    if (!accepted(spec)) continue
+    byName.set(`--${name}`, [name, spec, true])
+    if (spec.char) byName.set(`-${spec.char}`, [name, spec, true])
+    for (const alias of spec.aliases ?? []) byName.set(`--${alias}`, [name, spec, true])
+    if (spec.allowNo) byName.set(`--no-${name}`, [name, spec, false])
   }
 
   const flags: Record<string, unknown> = {}
@@ -91,30 +115,49 @@ export function parseCacheableFlags(table: Record<string, FlagSpec>, argv: strin
     const [given, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)]
     const found = byName.get(given)
     if (!found) return undefined
-    const [name, spec] = found
+    const [name, spec, on] = found
+    if (name in flags && !spec.multiple) return undefined
     if (spec.type === 'boolean') {
-      if (inline !== undefined || name in flags) return undefined
-      flags[name] = true
+      if (inline !== undefined) return undefined
+      flags[name] = on
       continue
     }
 
     const value = inline ?? argv[++i]
-    if (value === undefined || (inline === undefined && value.startsWith('-'))) return undefined
-    let parsed: unknown = value
-    if (spec.type === 'duration') {
-      try {
-        parsed = parseDuration(value)
-      } catch {
-        return undefined
-      }
-    } else if (spec.type !== 'string' || (spec.options && !spec.options.includes(value))) {
-      return undefined
-    }
-
-    if (spec.multiple) flags[name] = [...((flags[name] as string[] | undefined) ?? []), parsed]
-    else if (name in flags) return undefined
-    else flags[name] = parsed
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return undefined
+    const parsed = parseValue(spec, value)
+    if (parsed === undefined) return undefined
+    flags[name] = spec.multiple ? [...((flags[name] as unknown[] | undefined) ?? []), parsed] : parsed
   }
 
   return flags
+}
+
+/** A flag's value as oclif's parser for its type returns it; undefined when that parser refuses it. */
+function parseValue(spec: FlagSpec, value: string): unknown {
+  try {
+    switch (spec.type) {
+      case 'duration': {
+        return parseDuration(value)
+      }
+
+      case 'port': {
+        return parsePort(value)
+      }
+
+      case 'port-range': {
+        return parsePortRange(value)
+      }
+
+      case 'string': {
+        return spec.options && !spec.options.includes(value) ? undefined : value
+      }
+
+      default: {
+        return undefined
+      }
+    }
+  } catch {
+    return undefined
+  }
 }
