@@ -33,7 +33,11 @@ await build({
   chunkNames: 'chunk-[hash]',
   entryPoints: {'git-fast-path': join(root, 'dist', 'git', 'fast-path.js'), 'token-command': join(root, 'dist', 'token-command.js')},
   format: 'esm',
+  // Less to parse and compile on every cold call (MSAL: 510 KB → ~210 KB); names are kept, since
+  // error classes and logs show them.
+  keepNames: true,
   logLevel: 'warning',
+  minify: true,
   outdir,
   platform: 'node',
   plugins: [
