@@ -5,8 +5,11 @@
 // the single source: this is the same code, packed.
 // - Code splitting keeps lazy what is imported lazily: a cached token loads the entry and its shared
 //   chunks only; the flow runner and MSAL load, as chunks, when a token must be requested.
-// - MSAL (@azure/msal-node, @azure/msal-common) is bundled into those chunks; every other package
-//   stays an import from node_modules. msal-node's top-level `import jwt from 'jsonwebtoken'` (~60 ms,
+// - MSAL (@azure/msal-node, @azure/msal-common) and the profile lock (proper-lockfile, with retry and
+//   signal-exit) are bundled into those chunks; every other package stays an import from node_modules.
+//   proper-lockfile's graceful-fs is node:fs here: it only queues retries of EMFILE for programs
+//   with thousands of open files, and loading it (it clones and patches fs, and pulls in assert)
+//   cost ~5 MiB and ~10 ms of every token request. msal-node's top-level `import jwt from 'jsonwebtoken'` (~60 ms,
 //   used only to sign a certificate's client assertion) becomes a require at the moment of signing.
 import {build} from 'esbuild'
 import {rmSync} from 'node:fs'
@@ -19,7 +22,7 @@ const outdir = join(root, 'dist', 'hot')
 // Chunk names carry a content hash: an old build's chunks must not linger beside the new ones.
 rmSync(outdir, {force: true, recursive: true})
 
-const BUNDLED_PACKAGES = /^@azure\/msal-(node|common)(\/|$)/
+const BUNDLED_PACKAGES = /^(@azure\/msal-(node|common)|proper-lockfile|retry|signal-exit)(\/|$)/
 const builtins = new Set(builtinModules)
 
 const LAZY_JWT = `import {createRequire} from 'node:module'
@@ -32,6 +35,8 @@ await build({
   bundle: true,
   chunkNames: 'chunk-[hash]',
   entryPoints: {'git-fast-path': join(root, 'dist', 'git', 'fast-path.js'), 'token-command': join(root, 'dist', 'token-command.js')},
+  // Bundled CommonJS (proper-lockfile) requires Node's own modules.
+  banner: {js: "import {createRequire as __entratoolRequire} from 'node:module'; const require = __entratoolRequire(import.meta.url);"},
   format: 'esm',
   // Less to parse and compile on every cold call (MSAL: 510 KB → ~210 KB); names are kept, since
   // error classes and logs show them.
@@ -46,6 +51,7 @@ await build({
       setup(b) {
         b.onResolve({filter: /^[^./]/}, (args) => {
           if (args.path === 'jsonwebtoken' && args.importer.includes('msal-node')) return {namespace: 'lazy-jwt', path: 'jsonwebtoken'}
+          if (args.path === 'graceful-fs' && args.importer.includes('proper-lockfile')) return {external: true, path: 'node:fs'}
           if (BUNDLED_PACKAGES.test(args.path) || args.path.startsWith('node:') || builtins.has(args.path)) return undefined
           return {external: true, path: args.path}
         })

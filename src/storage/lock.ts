@@ -18,7 +18,8 @@ export async function withLock<T>(target: string, work: () => Promise<T>): Promi
 
 /** Takes the lock on `target` and returns its release; for holders whose start and end are in different callbacks. */
 export async function acquireLock(target: string): Promise<() => Promise<void>> {
-  const {lock} = await import('proper-lockfile')
+  // The CommonJS module's exports, as Node's interop and the bundled hot path (dist/hot) both give them.
+  const {lock} = (await import('proper-lockfile')).default
   try {
     await ensurePrivateDir(dirname(target))
     return await lock(target, {

@@ -14,8 +14,8 @@ import {closeEmulatorSandbox, emulatorSandbox, runCli, type Sandbox} from '../he
 const NEVER = [/@oclif\/core/, /@inquirer\//, /@napi-rs\/keyring/, /\/node_modules\/yaml\//, /\/node_modules\/conf\//, /\/node_modules\/jose\//, /\/node_modules\/open\//, /keychain-store/, /session-bus/]
 /** What only a token request needs: MSAL (bundled into dist/hot, never from node_modules there), the flow runner, the lock. */
 const NETWORK_ONLY = [/@azure\/msal/, /proper-lockfile/, /\/dist\/flows\/flow-runner\.js/, /\/dist\/msal\//]
-/** What a bundled chunk holding MSAL or the flow runner contains (a class, or its kept name when minified). */
-const CHUNK_MARKERS = {flowRunner: /\bFlowRunner\s*=\s*class\b|\(this,\s*"FlowRunner"\)/, msal: /\bConfidentialClientApplication\s*=\s*class\b|\(this,\s*"ConfidentialClientApplication"\)/}
+/** What a bundled chunk holding the lock, MSAL or the flow runner contains (a message, a class, or its kept name when minified). */
+const CHUNK_MARKERS = {lock: /Lock file is already being held/, flowRunner: /\bFlowRunner\s*=\s*class\b|\(this,\s*"FlowRunner"\)/, msal: /\bConfidentialClientApplication\s*=\s*class\b|\(this,\s*"ConfidentialClientApplication"\)/}
 
 describe('what get-token loads', () => {
   let emu: Emulator
@@ -48,7 +48,7 @@ describe('what get-token loads', () => {
     const urls = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))]
     const chunks = urls.filter((url) => url.includes('/dist/hot/'))
     const holding = (marker: RegExp) => chunks.some((url) => marker.test(readFileSync(fileURLToPath(url), 'utf8')))
-    return {chunks, flowRunner: holding(CHUNK_MARKERS.flowRunner), msal: holding(CHUNK_MARKERS.msal), res, urls}
+    return {chunks, flowRunner: holding(CHUNK_MARKERS.flowRunner), lock: holding(CHUNK_MARKERS.lock), msal: holding(CHUNK_MARKERS.msal), res, urls}
   }
 
   for (const output of ['token', 'json', 'exec-credential', 'azure-cli']) {
@@ -61,19 +61,20 @@ describe('what get-token loads', () => {
       assert.deepEqual(heavy, [], `loaded on the cached path: ${heavy.join(', ')}`)
       assert.equal(run.msal, false, 'a chunk holding MSAL was loaded')
       assert.equal(run.flowRunner, false, 'a chunk holding the flow runner was loaded')
+      assert.equal(run.lock, false, 'a chunk holding the lock was loaded')
     })
   }
 
   for (const args of [['get-token', '-p', 'ci'], ['refresh', '-p', 'ci']]) {
-    it(`${args[0]} that needs a token request boots no oclif, and loads MSAL bundled, without jsonwebtoken`, async () => {
+    it(`${args[0]} that needs a token request boots no oclif, and loads MSAL and the lock bundled, without jsonwebtoken or graceful-fs`, async () => {
       const cleared = await runCli(['clear-cache', '-p', 'ci'], {env})
       assert.equal(cleared.code, 0, cleared.stderr)
       emu.control.clearRequests()
       const run = await loaded(args)
       assert.equal(emu.control.requests().filter((r) => r.endpoint === 'token').length, 1, 'one token request')
-      const wrong = run.urls.filter((url) => [...NEVER, /\/node_modules\/@azure\/msal/, /\/node_modules\/jsonwebtoken\//].some((pattern) => pattern.test(url)))
+      const wrong = run.urls.filter((url) => [...NEVER, /\/node_modules\/@azure\/msal/, /\/node_modules\/jsonwebtoken\//, /\/node_modules\/(proper-lockfile|graceful-fs)\//].some((pattern) => pattern.test(url)))
       assert.deepEqual(wrong, [], `loaded on the token-request path: ${wrong.join(', ')}`)
-      assert.ok(run.msal && run.flowRunner, 'the bundled MSAL and flow runner were not used')
+      assert.ok(run.msal && run.flowRunner && run.lock, 'the bundled MSAL, flow runner and lock were not all used')
     })
   }
 })
