@@ -20,6 +20,8 @@ export interface RouterEnv extends TokenEnv {
   oidc: OidcIssuer
   delay(ms: number): Promise<void>
   control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>
+  /** The number of the TLS connection a request came on. */
+  connectionOf?(req: IncomingMessage): number | undefined
 }
 
 interface Route {
@@ -110,6 +112,8 @@ export function createRouter(env: RouterEnv) {
     } as RequestLogEntry
     const claims = form.get('claims') ?? url.searchParams.get('claims')
     if (claims) log.claims = claims
+    const connection = env.connectionOf?.(req)
+    if (connection !== undefined) log.connection = connection
     env.state.record(log)
     res.on('finish', () => {
       log.status = res.statusCode

@@ -26,6 +26,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
+  // Each TLS connection gets a number, logged with its requests: tests see how many a call made.
+  const connections = new WeakMap<object, number>()
+  let connectionCount = 0
+  server.on('secureConnection', (socket: Socket) => connections.set(socket, ++connectionCount))
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -63,6 +67,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     issuer: new TokenIssuer(state, pki.tokenKey, url),
     delay,
     control: createControlHandler(control, info),
+    connectionOf: (req) => connections.get(req.socket),
   })
   server.on('request', (req, res) => {
     if (state.clockSkew !== 0) res.setHeader('date', new Date(Date.now() + state.clockSkew * 1000).toUTCString())

@@ -84,6 +84,8 @@ export interface RequestLogEntry {
   claims?: string
   /** 0 while unanswered or when the connection was dropped. */
   status: number
+  /** Which TLS connection it came on: 1, 2, … in the order they were made since the start. */
+  connection?: number
 }
 
 export interface MintFederatedTokenOptions {
