@@ -1,9 +1,9 @@
 import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node'
 import {AuthError} from '@azure/msal-node'
 import {request as httpRequest} from 'node:http'
-import {request as httpsRequest, type Agent} from 'node:https'
+import {Agent, request as httpsRequest} from 'node:https'
 import {setTimeout as delay} from 'node:timers/promises'
-import {rootCertificates} from 'node:tls'
+import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls'
 
 import type {AuthorityError} from '../flows/contract.js'
 import {parseAuthorityError} from './oauth-error.js'
@@ -73,6 +73,7 @@ export class NetworkClient implements INetworkModule {
   private deviceIntervalMs = 5000
   /** What slow_down answers added to the interval so far (RFC 8628 §3.5). */
   private slowDownMs = 0
+  private readonly proxies = new Map<string, Promise<Agent | undefined>>()
 
   constructor(private readonly options: NetworkClientOptions) {}
 
@@ -141,25 +142,43 @@ export class NetworkClient implements INetworkModule {
     if (problem) throw this.fail({detail: `${url} answered HTTP 200 with a body that is not a valid token response: it ${problem} (RFC 6749 §5.1)`, kind: 'malformed', url})
   }
 
+  /** One proxy agent per origin for this client's life, so a call's requests share its tunnel. */
+  private proxyFor(url: string): Promise<Agent | undefined> | undefined {
+    const {proxyFor} = this.options
+    if (!proxyFor) return undefined
+    const {origin} = new URL(url)
+    let agent = this.proxies.get(origin)
+    if (!agent) {
+      agent = proxyFor(url)
+      // A failure is not kept: the next request asks again.
+      agent.catch(() => this.proxies.delete(origin))
+      this.proxies.set(origin, agent)
+    }
+
+    return agent
+  }
+
   private fail(failure: TransportFailure): TransportError {
     this.lastFailure = failure
     return new TransportError(failure)
   }
 
   private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number, devicePoll = false): Promise<NetworkResponse<T>> {
-    const agent = await this.options.proxyFor?.(url)
+    const agent = await this.proxyFor(url)
     const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs)
     const body = method === 'POST' ? (options?.body ?? '') : undefined
     // Plain http only reaches managed identity endpoints on the host itself; MSAL requires https for authorities.
-    const request = url.startsWith('http:') ? httpRequest : httpsRequest
+    const plain = url.startsWith('http:')
+    const request = plain ? httpRequest : httpsRequest
+    const trust = !plain && this.options.ca ? trusting(this.options.ca) : undefined
     const {signal} = this.options
     if (signal?.aborted) throw this.fail({detail: 'cancelled', kind: 'unreachable', url})
     return new Promise((resolve, reject) => {
       const req = request(
         url,
         {
-          agent,
-          ca: this.options.ca ? [...rootCertificates, this.options.ca] : undefined,
+          agent: agent ?? trust?.agent,
+          ...(trust ? {secureContext: trust.secureContext} : {}),
           headers: {...options?.headers, ...(body === undefined ? {} : {'content-length': Buffer.byteLength(body)})},
           method,
           timeout: timeoutMs,
@@ -202,8 +221,8 @@ export class NetworkClient implements INetworkModule {
         reject(this.fail({detail: `${url} did not answer within ${Math.round(timeoutMs / 1000)} s`, kind: 'timeout', url}))
       })
       req.on('error', (error: NodeJS.ErrnoException) => {
-        const trust = TRUST_CODES.has(error.code ?? '')
-        reject(this.fail({detail: trust ? `the certificate of ${new URL(url).host} is not trusted (${error.code})` : `cannot reach ${new URL(url).host}: ${error.code ?? error.message}`, kind: trust ? 'trust' : 'unreachable', url}))
+        const untrusted = TRUST_CODES.has(error.code ?? '')
+        reject(this.fail({detail: untrusted ? `the certificate of ${new URL(url).host} is not trusted (${error.code})` : `cannot reach ${new URL(url).host}: ${error.code ?? error.message}`, kind: untrusted ? 'trust' : 'unreachable', url}))
       })
       const abort = () => {
         req.destroy()
@@ -217,11 +236,42 @@ export class NetworkClient implements INetworkModule {
   }
 }
 
+const trusts = new Map<string, {agent: Agent; secureContext: SecureContext}>()
+
+/**
+ * Node's roots plus the extra CA (ENTRATOOL_CA_FILE or a profile's ca_file: the emulator, a
+ * corporate proxy), made once per process and CA. Passing `ca: [...rootCertificates, pem]`
+ * instead makes Node parse ~140 root PEMs in JS for every request (~25-30 ms each time on a small
+ * machine, more than the request itself). addCACert adds to a context already holding Node's
+ * default store (into its own copy: other contexts are untouched); it is undocumented but has
+ * been there since Node 0.x and tools such as syswide-cas rely on it, and when it is missing the
+ * documented `ca` option builds the same trust.
+ *
+ * Each CA has its own keep-alive Agent: an Agent's pool key (getName) ignores `secureContext`, so
+ * in a shared pool a socket verified under one trust could serve a request made under another (two
+ * profiles with different CA files in one serve-identity). Like Node's global agent it keeps
+ * sockets alive (both requests of a cold call share one TLS connection) and unrefs idle ones, so
+ * they never keep a process alive. A proxy agent (https-proxy-agent) passes `secureContext` on to
+ * its tls.connect to the authority, so the CA is honoured through a proxy too.
+ */
+export function trusting(ca: string): {agent: Agent; secureContext: SecureContext} {
+  let trust = trusts.get(ca)
+  if (trust) return trust
+  let secureContext = createSecureContext()
+  const native = secureContext.context as {addCACert?: (pem: string) => void}
+  if (typeof native.addCACert === 'function') native.addCACert(ca)
+  else secureContext = createSecureContext({ca: [...rootCertificates, ca]})
+  trust = {agent: new Agent({keepAlive: true, scheduling: 'lifo', timeout: 5000}), secureContext}
+  trusts.set(ca, trust)
+  return trust
+}
+
 /** HTTPS_PROXY / NO_PROXY, resolved per URL; the agent module loads only when a proxy is set. */
 export async function proxyFromEnv(url: string): Promise<Agent | undefined> {
   const {getProxyForUrl} = await import('proxy-from-env')
   const proxy = getProxyForUrl(url)
   if (!proxy) return undefined
   const {HttpsProxyAgent} = await import('https-proxy-agent')
-  return new HttpsProxyAgent(proxy) as unknown as Agent
+  // Kept alive as Node's own agents are: a call's requests share one tunnel (NetworkClient keeps the agent).
+  return new HttpsProxyAgent(proxy, {keepAlive: true, scheduling: 'lifo', timeout: 5000}) as unknown as Agent
 }
