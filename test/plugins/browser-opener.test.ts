@@ -3,7 +3,7 @@ import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {browserCommands, type BrowserOpenerDeps, openBrowser, type SpawnOutcome, systemBrowserOpenerDeps} from '../../plugins/flow-interactive/src/browser-opener.js'
+import {browserCommands, type BrowserOpenerDeps, type LateFailure, openBrowser, type SpawnOutcome, systemBrowserOpenerDeps} from '../../plugins/flow-interactive/src/browser-opener.js'
 import {type DisplayEnvironment, isHeadless, isWsl} from '../../plugins/flow-interactive/src/headless.js'
 
 const URL_WITH_SPECIALS = 'https://login.example/tenant/oauth2/v2.0/authorize?client_id=c&scope=openid%20profile&state=a$&b&redirect_uri=http%3A%2F%2Flocalhost%3A5000%2F'
@@ -37,6 +37,17 @@ describe('browser opener', () => {
     }
 
     throw new Error(`${path} was never run`)
+  }
+
+  async function fileAppears(path: string): Promise<void> {
+    for (let attempt = 0; attempt < 250; attempt++) {
+      if (await readFile(path).then(() => true, () => false)) return
+      await new Promise((resolve) => {
+        setTimeout(resolve, 20)
+      })
+    }
+
+    throw new Error(`${path} never appeared`)
   }
 
   const open = (browser: string) => openBrowser(URL_WITH_SPECIALS, systemBrowserOpenerDeps({...process.env, BROWSER: browser}))
@@ -92,6 +103,44 @@ describe('browser opener', () => {
       void openBrowser('u', systemBrowserOpenerDeps({BROWSER: slow, PATH: process.env.PATH}, undefined, 100), resolve).then((outcome) => assert.equal(outcome, 'opened'))
     })
     assert.equal(await late, `${slow} exited with code 3`)
+  })
+
+  it('ends the launch wait as soon as the browser is known to have loaded the address', async function () {
+    // The wait is longer than the test may take: only `reached` can end it.
+    this.timeout(10_000)
+    const waiting = join(dir, 'runs-until-told')
+    await writeFile(waiting, `#!/bin/sh\n: > '${waiting}.started'\nwhile [ ! -e '${waiting}.go' ]; do sleep 0.05; done\n: > '${waiting}.exited'\n`, {mode: 0o755})
+    const reached = new AbortController()
+    const opening = openBrowser('u', systemBrowserOpenerDeps({BROWSER: waiting, PATH: process.env.PATH}, undefined, 60_000), () => {}, reached.signal)
+    try {
+      await fileAppears(`${waiting}.started`)
+      reached.abort()
+      assert.equal(await opening, 'opened')
+    } finally {
+      await writeFile(`${waiting}.go`, '')
+      await fileAppears(`${waiting}.exited`)
+    }
+  })
+
+  it('does not start another command once the browser loaded the address, nor report how the command ends after that', async () => {
+    const reached = new AbortController()
+    const started: string[] = []
+    const reasons: string[] = []
+    let late: LateFailure | undefined
+    const deps: BrowserOpenerDeps = {
+      env: {BROWSER: 'wrapper:firefox'},
+      platform: 'linux',
+      procVersion: () => undefined,
+      async spawn(command, _args, report) {
+        started.push(command)
+        late = report
+        reached.abort()
+        return {reason: `${command} exited with code 1`, type: 'failed'}
+      },
+    }
+    assert.equal(await openBrowser('u', deps, (reason) => reasons.push(reason), reached.signal), 'opened')
+    late!('wrapper exited with code 1')
+    assert.deepEqual([started, reasons], [['wrapper'], []])
   })
 
   it('starts the browser with the environment it is given, not the process environment', async () => {
@@ -167,6 +216,17 @@ describe('browser opener', () => {
       const reasons: string[] = []
       assert.equal(await openBrowser('u', fakeDeps({}), (reason) => reasons.push(reason)), 'failed')
       assert.deepEqual(reasons, ['xdg-open could not be started (ENOENT)'])
+    })
+
+    it('counts xdg-open as opened when the browser it handed the URL to loaded the address', async () => {
+      const reached = new AbortController()
+      const deps = fakeDeps({
+        async spawn() {
+          reached.abort()
+          return exited
+        },
+      })
+      assert.equal(await openBrowser('u', deps, () => {}, reached.signal), 'opened')
     })
   })
 })

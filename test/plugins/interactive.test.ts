@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {get} from 'node:http'
 import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
-import type {OpenOutcome} from '../../plugins/flow-interactive/src/browser-opener.js'
+import {openBrowser, type OpenOutcome, systemBrowserOpenerDeps} from '../../plugins/flow-interactive/src/browser-opener.js'
 import {createInteractiveFlow} from '../../plugins/flow-interactive/src/interactive-flow.js'
 import type {TokenResult} from '../../src/flows/contract.js'
 import {API_APP_ID_URI, DEFAULT_USER, type Emulator, PUBLIC_CLIENT_ID, startEmulator} from '../emulator/index.js'
+import {browserCommand} from '../helpers/browser-command.js'
 import {createFakeFlowContext, FlowError, type RecordingUi, type TestSettings} from '../helpers/fake-flow-context.js'
 import {ScriptedBrowser, type ScriptedSignIn} from './scripted-browser.js'
 
@@ -107,6 +111,44 @@ describe('interactive flow against the emulator', function () {
     ])
     assert.equal(codeExchanges(), 1)
     assert.ok(await refused(port), 'the loopback server is closed')
+  })
+
+  it('a browser command that loads the launch address ends the launch wait at once and is not second-guessed', async function () {
+    // The real opener, with a launch wait longer than this test may take: only the browser
+    // loading the one-time address can end it. The scripted browser keeps running until the
+    // flow has exchanged the code (it waits for /done), as a browser window would.
+    this.timeout(10_000)
+    const dir = await mkdtemp(join(tmpdir(), 'entratool-launch-'))
+    const browser = browserCommand(dir, 'scripted-browser.mjs')
+    const resultFile = join(dir, 'browser.json')
+    const childEnv = {
+      BENCH_BROWSER_CA: emu.caFile,
+      BENCH_BROWSER_PASSWORD: DEFAULT_USER.password,
+      BENCH_BROWSER_RESULT: resultFile,
+      BENCH_BROWSER_USER: DEFAULT_USER.username,
+      PATH: process.env.PATH,
+    }
+    const flow = createInteractiveFlow({
+      isHeadless: () => false,
+      openBrowser: (url, _env, report, reached) => openBrowser(url, systemBrowserOpenerDeps({BROWSER: browser.path}, childEnv, 60_000), report, reached),
+    })
+    const {ctx, ui} = context()
+    try {
+      const result = await flow.acquire(ctx)
+      assert.equal(result.account?.username, DEFAULT_USER.username)
+      await browser.settled()
+      const seen = JSON.parse(await readFile(resultFile, 'utf8')) as {error?: string; ok: boolean}
+      assert.equal(seen.ok, true, seen.error)
+      assert.deepEqual(ui.lines, [
+        {level: 'status', text: 'Opening browser for authentication...'},
+        {level: 'success', text: 'Browser opened'},
+        {level: 'waiting', text: 'Waiting for sign-in...'},
+        {level: 'success', text: 'Authentication successful!'},
+      ])
+    } finally {
+      await browser.settled()
+      await rm(dir, {force: true, recursive: true})
+    }
   })
 
   it('sends the login hint instead of asking to select an account', async () => {

@@ -158,6 +158,26 @@ describe('loopback server', () => {
     assert.equal((await get(server.port, `${path.slice(0, -1)}x`)).status, 404)
   })
 
+  it('knows the browser reached it once it loads a launch address, not on a wrong one or a forged callback', async () => {
+    const launch = new URL(server.launchUrl('https://login.example/authorize'))
+    assert.equal((await get(server.port, `${launch.pathname}x`)).status, 404)
+    assert.equal((await get(server.port, `/?code=stolen&state=${STATE}x`)).status, 400)
+    assert.equal(server.reached.aborted, false)
+    assert.equal((await get(server.port, launch.pathname)).status, 302)
+    assert.equal(server.reached.aborted, true)
+  })
+
+  for (const [name, query] of [
+    ['code', `code=the-code&state=${STATE}`],
+    ['error', `error=access_denied&state=${STATE}`],
+  ]) {
+    it(`knows the browser reached it when a callback with the right state brings a ${name}, launch address or not`, async () => {
+      assert.equal(server.reached.aborted, false)
+      await get(server.port, `/?${query}`)
+      assert.equal(server.reached.aborted, true)
+    })
+  }
+
   it('shows the identity provider error, HTML-escaped, and reports it', async () => {
     const waiting = server.waitForCallback({signal: never, timeoutMs: 5000})
     const description = 'AADSTS65004: User declined <script>alert(1)</script> & left.\r\nTrace ID: t'

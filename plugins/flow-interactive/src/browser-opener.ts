@@ -15,33 +15,44 @@ export type SpawnOutcome = {reason: string; type: 'failed'} | {type: 'exited'} |
 /** A command that was still running at the end of the launch wait and then failed. */
 export type LateFailure = (reason: string) => void
 
-/** How long a browser command gets to fail before it counts as running (chromium without a display exits 1 at once). */
+/**
+ * How long a browser command gets to fail before it counts as running (chromium without a display
+ * exits 1 at once), unless the browser shows sooner that it opened by loading the address.
+ */
 export const LAUNCH_WAIT_MS = 1000
 
 export interface BrowserOpenerDeps extends DisplayEnvironment {
   /**
    * Starts a detached process with an environment free of secrets and waits up to the launch wait
-   * for it to fail; a failure after that reaches `late`.
+   * for it to fail, or until `reached` is aborted; a failure after that reaches `late`.
    */
-  spawn(command: string, args: string[], late?: LateFailure): Promise<SpawnOutcome>
+  spawn(command: string, args: string[], late?: LateFailure, reached?: AbortSignal): Promise<SpawnOutcome>
 }
 
 /** `env` is read (BROWSER, WSL); `childEnv` is what the started commands get: no secrets in it. */
 export function systemBrowserOpenerDeps(env: NodeJS.ProcessEnv, childEnv: NodeJS.ProcessEnv = env, waitMs = LAUNCH_WAIT_MS): BrowserOpenerDeps {
-  return {...systemDisplayEnvironment(env), spawn: (command, args, late) => spawnWatched(command, args, childEnv, waitMs, late)}
+  return {...systemDisplayEnvironment(env), spawn: (command, args, late, reached) => spawnWatched(command, args, childEnv, waitMs, late, reached)}
 }
 
 /**
  * Starts the browser for `url`. Every command that fails is reported through `report` (at once
  * or, for one that failed after the launch wait, later) so the flow can say so and show the URL.
+ *
+ * `reached` is aborted once the browser has loaded `url` (the flow's loopback server sees it):
+ * the browser opened, so the launch wait ends there, and how its command ends after that (a
+ * wrapper script's exit status, say) no longer matters.
  */
-export async function openBrowser(url: string, deps: BrowserOpenerDeps, report: LateFailure = () => {}): Promise<OpenOutcome> {
+export async function openBrowser(url: string, deps: BrowserOpenerDeps, report: LateFailure = () => {}, reached?: AbortSignal): Promise<OpenOutcome> {
+  const reportUnlessReached: LateFailure = (reason) => {
+    if (!reached?.aborted) report(reason)
+  }
+
   if (deps.env.BROWSER) {
     // An explicit BROWSER is the person's choice: when none of its commands works, say so and
     // show the URL rather than launch something they did not ask for.
     for (const [command, ...args] of browserCommands(deps.env.BROWSER, url, deps.platform)) {
-      const outcome = await deps.spawn(command, args, report)
-      if (outcome.type === 'running') return 'opened'
+      const outcome = await deps.spawn(command, args, reportUnlessReached, reached)
+      if (outcome.type === 'running' || reached?.aborted) return 'opened'
       if (outcome.type === 'exited') return 'launched'
       report(outcome.reason)
     }
@@ -54,7 +65,8 @@ export async function openBrowser(url: string, deps: BrowserOpenerDeps, report: 
   // and wslview hand the URL on and cannot tell whether a browser appeared.
   const trusted = deps.platform === 'darwin' || deps.platform === 'win32'
   for (const [command, ...args] of defaultCommands(url, deps)) {
-    const outcome = await deps.spawn(command, args, report)
+    const outcome = await deps.spawn(command, args, reportUnlessReached, reached)
+    if (reached?.aborted) return 'opened'
     if (outcome.type !== 'failed') return trusted ? 'opened' : 'launched'
     report(outcome.reason)
   }
@@ -120,7 +132,7 @@ function splitWords(entry: string): string[] {
   return words
 }
 
-function spawnWatched(command: string, args: string[], env: NodeJS.ProcessEnv, waitMs: number, late?: LateFailure): Promise<SpawnOutcome> {
+function spawnWatched(command: string, args: string[], env: NodeJS.ProcessEnv, waitMs: number, late?: LateFailure, reached?: AbortSignal): Promise<SpawnOutcome> {
   return new Promise((resolve) => {
     let decided = false
     const decide = (outcome: SpawnOutcome) => {
@@ -141,13 +153,23 @@ function spawnWatched(command: string, args: string[], env: NodeJS.ProcessEnv, w
       decide(failure ? {reason: failure, type: 'failed'} : {type: 'exited'})
     })
     child.once('spawn', () => {
-      const timer = setTimeout(() => {
-        // Still running: a browser window, most likely. The process may end on its own later;
-        // a failure then still reaches `late` while the flow waits.
+      // Still running at the end of the wait, or the browser loaded the address: a browser window.
+      // The process may end on its own later; a failure then still reaches `late` while the flow waits.
+      const running = () => {
+        stopWaiting()
         child.unref()
         decide({type: 'running'})
-      }, waitMs)
-      child.once('exit', () => clearTimeout(timer))
+      }
+
+      const timer = setTimeout(running, waitMs)
+      const stopWaiting = () => {
+        clearTimeout(timer)
+        reached?.removeEventListener('abort', running)
+      }
+
+      child.once('exit', stopWaiting)
+      if (reached?.aborted) running()
+      else reached?.addEventListener('abort', running, {once: true})
     })
   })
 }

@@ -12,15 +12,18 @@ import {forwardingLine, REMOTE_PORT, remoteName, remoteSession} from './remote-s
 /** The flow's own side effects beyond the context: tests swap them for fakes. */
 export interface InteractiveFlowDeps {
   isHeadless(env: NodeJS.ProcessEnv): boolean
-  /** `env` is read (BROWSER); `childEnv` is what a started browser gets. */
-  openBrowser(url: string, env: {childEnv: NodeJS.ProcessEnv; env: NodeJS.ProcessEnv}, report?: LateFailure): Promise<OpenOutcome>
+  /**
+   * `env` is read (BROWSER); `childEnv` is what a started browser gets. `reached` is aborted once
+   * the browser loaded `url`: it opened, and waiting any longer for its command to fail is waste.
+   */
+  openBrowser(url: string, env: {childEnv: NodeJS.ProcessEnv; env: NodeJS.ProcessEnv}, report?: LateFailure, reached?: AbortSignal): Promise<OpenOutcome>
   /** Where --paste-redirect reads the address from (the terminal, or stdin when it is not one). */
   lines?: LineSource
 }
 
 const systemDeps: InteractiveFlowDeps = {
   isHeadless: (env) => isHeadless(systemDisplayEnvironment(env)),
-  openBrowser: (url, {childEnv, env}, report) => openBrowser(url, systemBrowserOpenerDeps(env, childEnv), report),
+  openBrowser: (url, {childEnv, env}, report, reached) => openBrowser(url, systemBrowserOpenerDeps(env, childEnv), report, reached),
 }
 
 /**
@@ -83,8 +86,9 @@ async function signIn(ctx: FlowContext, server: LoopbackServer, state: string, d
   const {settings, ui} = ctx
   const {redeem, url} = await authorizeRequest(ctx, server.redirectUri, state)
   // The browser gets a one-time address on the loopback server that redirects to the authorize
-  // URL, so state and code_challenge never appear on a command line (/proc/<pid>/cmdline).
-  await presentUrl(ctx, url, () => server.launchUrl(url), deps)
+  // URL, so state and code_challenge never appear on a command line (/proc/<pid>/cmdline). The
+  // server sees it loaded (or the callback arrive), which ends the launch wait at once.
+  await presentUrl(ctx, url, {reached: server.reached, url: () => server.launchUrl(url)}, deps)
   // How long it will wait, counting down.
   const stopCountdown = ui.countdown(ctx.clock.now() + settings.timeoutMs, (left) => `Waiting for sign-in... (${left} left; --timeout changes it)`)
   const outcome = await server.waitForCallback({signal: ctx.signal, timeoutMs: settings.timeoutMs}).finally(stopCountdown)
@@ -112,7 +116,8 @@ async function pasteSignIn(ctx: FlowContext, deps: InteractiveFlowDeps): Promise
   const state = randomBytes(32).toString('base64url')
   const {redeem, url} = await authorizeRequest(ctx, redirectUri, state)
   const canOpen = settings.openBrowser && !deps.isHeadless(ctx.env)
-  await presentUrl(ctx, url, canOpen ? () => url : undefined, deps)
+  // No listener sees the browser arrive here: the launch wait runs its full length.
+  await presentUrl(ctx, url, canOpen ? {url: () => url} : undefined, deps)
   ui.instruct(`After you sign in, the browser goes to ${redirectUri}?code=… and shows that the page cannot be reached.`)
   ui.instruct('Copy that whole address from the address bar and paste it here.')
   const lines = deps.lines ?? {stderr: process.stderr, stdin: process.stdin}
@@ -146,7 +151,7 @@ async function pasteSignIn(ctx: FlowContext, deps: InteractiveFlowDeps): Promise
  * Opens the browser (when asked and possible) and prints the URL whenever launching is not known
  * to have worked; a browser command that fails later is reported and the URL shown then.
  */
-async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => string) | undefined, deps: InteractiveFlowDeps): Promise<void> {
+async function presentUrl(ctx: FlowContext, url: string, launch: undefined | {reached?: AbortSignal; url: () => string}, deps: InteractiveFlowDeps): Promise<void> {
   const {settings, ui} = ctx
   let outcome: 'no-browser' | OpenOutcome = 'no-browser'
   let shown = false
@@ -157,16 +162,18 @@ async function presentUrl(ctx: FlowContext, url: string, launchUrl: (() => strin
     ui.instruct(`  ${url}`)
   }
 
-  if (settings.openBrowser && launchUrl) {
+  if (settings.openBrowser && launch) {
     ui.status('Opening browser for authentication...')
     const problems: string[] = []
     let opening = true
-    outcome = await deps.openBrowser(launchUrl(), {childEnv: ctx.childEnv, env: ctx.env}, (reason) => {
+    const report = (reason: string) => {
       if (opening) return problems.push(reason)
       ui.warn(`The browser did not open: ${reason}.`)
       show('Open this URL in a browser to sign in:')
       return undefined
-    })
+    }
+
+    outcome = await deps.openBrowser(launch.url(), {childEnv: ctx.childEnv, env: ctx.env}, report, launch.reached)
     opening = false
     if (outcome === 'failed') ui.warn(problems.length > 0 ? `Could not open a browser: ${problems.join('; ')}.` : 'Could not open a browser.')
     else ui.success('Browser opened')

@@ -41,6 +41,11 @@ export interface LoopbackServer {
    * line other local users can read in /proc.
    */
   launchUrl(target: string): string
+  /**
+   * Aborted once a browser has demonstrably reached this server: it loaded a launch address or
+   * brought a callback with this sign-in's state. The browser opened, whatever its command does.
+   */
+  readonly reached: AbortSignal
   waitForCallback(options: {signal: AbortSignal; timeoutMs: number}): Promise<CallbackOutcome>
   /** What `/done` shows: the browser is redirected there once the code has arrived. */
   finish(result: ExchangeResult): void
@@ -69,6 +74,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 class CallbackServer implements LoopbackServer {
   port = 0
   redirectUri = ''
+  private arrival = new AbortController()
+  readonly reached = this.arrival.signal
   private allowedHosts = new Set<string>()
   private launches = new Map<string, string>()
   private closing?: Promise<void>
@@ -121,6 +128,7 @@ class CallbackServer implements LoopbackServer {
     const launch = this.launches.get(url.pathname)
     if (launch) {
       this.launches.delete(url.pathname)
+      this.arrival.abort()
       response.writeHead(302, {...SECURITY_HEADERS, Location: launch})
       response.end()
       return
@@ -168,6 +176,8 @@ class CallbackServer implements LoopbackServer {
       this.options.onForgedCallback?.()
       return send(response, pages.stateMismatchPage())
     }
+
+    this.arrival.abort()
 
     if (error) {
       const description = params.get('error_description') ?? undefined
