@@ -16,7 +16,10 @@ export interface CommandIo {
   setExitCode(code: number): void
 }
 
-/** The IO of a real run: this process's. */
+/**
+ * The IO of a real run: this process's. The streams are getters: Node builds process.stdin on first
+ * use (~2 ms here), and get-token never reads it.
+ */
 export function processIo(): CommandIo {
   return {
     env: process.env,
@@ -24,9 +27,15 @@ export function processIo(): CommandIo {
     setExitCode(code) {
       process.exitCode = code
     },
-    stderr: process.stderr,
-    stdin: process.stdin,
-    stdout: process.stdout,
+    get stderr() {
+      return process.stderr
+    },
+    get stdin() {
+      return process.stdin
+    },
+    get stdout() {
+      return process.stdout
+    },
   }
 }
 
