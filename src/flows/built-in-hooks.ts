@@ -48,22 +48,40 @@ export function builtInHooks(dirs: StateDirs, root = join(dirname(fileURLToPath(
 
       if (event === CREDENTIAL_PROVIDER_HOOK) await call(pkg().name, () => credentialProvider(options as CredentialProviderOptions))
       if (event === FLOWS_HOOK) {
-        const require = createRequire(join(root, 'package.json'))
         const bundled = new Set(pkg().bundleDependencies ?? [])
-        for (const plugin of (pkg().oclif?.plugins ?? []).filter((p) => bundled.has(p))) {
-          const manifest = require.resolve(`${plugin}/package.json`)
-          const hooks = (JSON.parse(readFileSync(manifest, 'utf8')) as PackageJson).oclif?.hooks?.[FLOWS_HOOK] ?? []
-          for (const file of [hooks].flat()) {
-            await call(plugin, async () => {
-              const hook = (await import(pathToFileURL(join(dirname(manifest), file)).href)).default as (this: unknown, o: object) => Promise<unknown>
+        // All at once: each is a few files to read and compile. runHook's answers carry no order.
+        const hooks = (pkg().oclif?.plugins ?? []).filter((p) => bundled.has(p)).flatMap((plugin) => flowHooks(root, plugin).map((file) => ({file, plugin})))
+        await Promise.all(
+          hooks.map(({file, plugin}) =>
+            call(plugin, async () => {
+              const hook = (await import(pathToFileURL(file).href)).default as (this: unknown, o: object) => Promise<unknown>
               return hook.call({config: host}, {...options, config: host})
-            })
-          }
-        }
+            }),
+          ),
+        )
       }
 
       return {failures, successes}
     },
   } as HookHost
   return host
+}
+
+/**
+ * The flows-hook files of a bundled plugin. npm keeps bundled dependencies in the package's own
+ * node_modules (a workspace checkout links them there too), so its package.json is read from
+ * there directly; Node's resolver is asked only when it is not (it costs a CommonJS resolver start).
+ */
+function flowHooks(root: string, plugin: string): string[] {
+  let manifest = join(root, 'node_modules', plugin, 'package.json')
+  let text: string
+  try {
+    text = readFileSync(manifest, 'utf8')
+  } catch {
+    manifest = createRequire(join(root, 'package.json')).resolve(`${plugin}/package.json`)
+    text = readFileSync(manifest, 'utf8')
+  }
+
+  const hooks = (JSON.parse(text) as PackageJson).oclif?.hooks?.[FLOWS_HOOK] ?? []
+  return [hooks].flat().map((file) => join(dirname(manifest), file))
 }
