@@ -9,10 +9,14 @@
 //   signal-exit) are bundled into those chunks; every other package stays an import from node_modules.
 //   proper-lockfile's graceful-fs is node:fs here: it only queues retries of EMFILE for programs
 //   with thousands of open files, and loading it (it clones and patches fs, and pulls in assert)
-//   cost ~5 MiB and ~10 ms of every token request. msal-node's top-level `import jwt from 'jsonwebtoken'` (~60 ms,
+//   cost ~5 MiB and ~10 ms of every token request.
+// - The bundled flow plugins' flows hooks (their descriptors) and the flows they load are packed in
+//   too: dist/flows/bundled-flow-hooks.js is generated here from package.json's bundled plugins and
+//   each one's oclif.hooks, exactly what built-in-hooks.ts reads at run time without it. Importing
+//   the four tiny hook modules one file at a time cost ~20 ms of every token request here. msal-node's top-level `import jwt from 'jsonwebtoken'` (~60 ms,
 //   used only to sign a certificate's client assertion) becomes a require at the moment of signing.
 import {build} from 'esbuild'
-import {rmSync} from 'node:fs'
+import {readFileSync, rmSync} from 'node:fs'
 import {builtinModules} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -24,6 +28,18 @@ rmSync(outdir, {force: true, recursive: true})
 
 const BUNDLED_PACKAGES = /^(@azure\/msal-(node|common)|proper-lockfile|retry|signal-exit)(\/|$)/
 const builtins = new Set(builtinModules)
+
+const FLOWS_HOOK = 'entratool:flows'
+const own = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const bundledPlugins = (own.oclif?.plugins ?? []).filter((plugin) => (own.bundleDependencies ?? []).includes(plugin))
+const flowHookFiles = bundledPlugins.flatMap((plugin) => {
+  const dir = join(root, 'node_modules', plugin)
+  const hooks = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).oclif?.hooks?.[FLOWS_HOOK] ?? []
+  return [hooks].flat().map((file) => ({file: join(dir, file), plugin}))
+})
+const BUNDLED_FLOW_HOOKS = `${flowHookFiles.map(({file}, i) => `import hook${i} from ${JSON.stringify(file)}`).join('\n')}
+export const bundledFlowHooks = [${flowHookFiles.map(({plugin}, i) => `{hook: hook${i}, plugin: ${JSON.stringify(plugin)}}`).join(', ')}]
+`
 
 const LAZY_JWT = `import {createRequire} from 'node:module'
 // Resolved from msal-node's own folder, where npm installed its jsonwebtoken.
@@ -57,6 +73,7 @@ await build({
           return {external: true, path: args.path}
         })
         b.onLoad({filter: /.*/, namespace: 'lazy-jwt'}, () => ({contents: LAZY_JWT, loader: 'js', resolveDir: root}))
+        b.onLoad({filter: /[/\\]dist[/\\]flows[/\\]bundled-flow-hooks\.js$/}, () => ({contents: BUNDLED_FLOW_HOOKS, loader: 'js', resolveDir: root}))
       },
     },
   ],

@@ -6,6 +6,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import credentialProvider from '../hooks/credential-provider.js'
 import type {StateDirs} from '../storage/state-dirs.js'
 import {CREDENTIAL_PROVIDER_HOOK, type CredentialProviderOptions} from '../storage/storage.js'
+import type {BundledFlowHook} from './bundled-flow-hooks.js'
 import {FLOWS_HOOK} from './contract.js'
 import type {HookHost} from './service-deps.js'
 
@@ -48,17 +49,15 @@ export function builtInHooks(dirs: StateDirs, root = join(dirname(fileURLToPath(
 
       if (event === CREDENTIAL_PROVIDER_HOOK) await call(pkg().name, () => credentialProvider(options as CredentialProviderOptions))
       if (event === FLOWS_HOOK) {
+        const {bundledFlowHooks} = await import('./bundled-flow-hooks.js')
         const bundled = new Set(pkg().bundleDependencies ?? [])
         // All at once: each is a few files to read and compile. runHook's answers carry no order.
-        const hooks = (pkg().oclif?.plugins ?? []).filter((p) => bundled.has(p)).flatMap((plugin) => flowHooks(root, plugin).map((file) => ({file, plugin})))
-        await Promise.all(
-          hooks.map(({file, plugin}) =>
-            call(plugin, async () => {
-              const hook = (await import(pathToFileURL(file).href)).default as (this: unknown, o: object) => Promise<unknown>
-              return hook.call({config: host}, {...options, config: host})
-            }),
-          ),
-        )
+        const hooks: {load: () => Promise<BundledFlowHook['hook']>; plugin: string}[] =
+          bundledFlowHooks?.map(({hook, plugin}) => ({load: async () => hook, plugin})) ??
+          (pkg().oclif?.plugins ?? [])
+            .filter((p) => bundled.has(p))
+            .flatMap((plugin) => flowHooks(root, plugin).map((file) => ({load: async () => (await import(pathToFileURL(file).href)).default as BundledFlowHook['hook'], plugin})))
+        await Promise.all(hooks.map(({load, plugin}) => call(plugin, async () => (await load()).call({config: host}, {...options, config: host}))))
       }
 
       return {failures, successes}
