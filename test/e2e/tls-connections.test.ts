@@ -63,8 +63,15 @@ describe('one TLS connection per token call (ENTRATOOL_CA_FILE, as behind a corp
       console.log(JSON.stringify({active: process.getActiveResourcesInfo(), kept: Object.values(trusting(ca).agent.freeSockets).flat().length}))
     `
     emu.control.clearRequests()
+    // It ends by itself (execFile would time out otherwise), and no network handle is active at the
+    // end. Node 22 also lists the pipe of its own stdout (PipeWrap), which is not a connection.
     const {stdout} = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {timeout: 20_000})
-    assert.deepEqual(JSON.parse(stdout), {active: [], kept: 1})
+    const {active, kept} = JSON.parse(stdout) as {active: string[]; kept: number}
+    assert.deepEqual(
+      active.filter((resource) => resource !== 'PipeWrap'),
+      [],
+    )
+    assert.equal(kept, 1)
     assert.equal(new Set(emu.control.requests().map((r) => r.connection)).size, 1)
   })
 })
