@@ -170,13 +170,16 @@ describe('git with entratool as its credential helper (real git, loopback git se
 
   it('an expired token is never handed to git: once under 5 minutes are left, the next fetch makes exactly one token request', async () => {
     const repo = join(work, 'clone')
-    emu.control.setTokenLifetime(301)
+    // A lifetime just over entratool's 5-minute minimum: the token's exp is whole seconds and it is
+    // saved a little after it was issued, so 303 s keeps the lifetime entratool sees above 300 s
+    // (at 301 it could fall to 299.9 s, and a token living under --min-validity is served for
+    // half its life: no request, a flaky test), and after 3.5 s it has under 300 s left.
+    emu.control.setTokenLifetime(303)
     try {
       const forced = await runCli(['git-credential', '-p', 'ci', 'erase'], {env: gitEnv, input: `protocol=https\nhost=${server.host}\n\n`})
       assert.equal(forced.code, 0, forced.stderr)
       assert.equal((await git(['fetch', '--quiet'], {cwd: repo})).code, 0)
-      // The 301-second token now has less than entratool's 5-minute minimum left.
-      await sleep(1500)
+      await sleep(3500)
       emu.control.clearRequests()
       const fetch = await git(['fetch', '--quiet'], {cwd: repo})
       assert.equal(fetch.code, 0, fetch.stderr)
